@@ -1,0 +1,6 @@
+namespace CallTracking.Engine;
+
+internal static class Program
+{
+    public static int Main(string[] args) => args.Length == 0 ? 0 : 0;
+}
