@@ -1,0 +1,118 @@
+using System.Buffers;
+using System.Text;
+using CallTracking.Engine.Sip.Messages;
+using CallTracking.Engine.Sip.Writing;
+
+namespace CallTracking.Engine.Sip.Dialogs;
+
+/// <summary>
+/// Writes a request inside a dialog as RFC 3261 §12.2.1.1 says: Request-URI and Route headers from the remote
+/// target and the route set (loose routing when the first route has <c>lr</c>, strict routing otherwise),
+/// From/To/Call-ID from the dialog.
+/// </summary>
+public static class DialogRequestWriter
+{
+    /// <param name="viaLine">Our complete Via value, branch included (the caller owns branch generation).</param>
+    /// <returns>The URI the request must be sent to first: the first loose route, or the Request-URI.</returns>
+    public static string Write(
+        IBufferWriter<byte> output,
+        Dialog dialog,
+        SipMethod method,
+        uint cseq,
+        string viaLine,
+        string contact,
+        string userAgent,
+        string extraHeaderLines,
+        ReadOnlySpan<byte> contentType,
+        ReadOnlySpan<byte> body)
+    {
+        ArgumentNullException.ThrowIfNull(dialog);
+        var (requestUri, routes) = Plan(dialog);
+        var writer = new SipWriter(output);
+        writer.WriteRequestLine(method, Encoding.ASCII.GetBytes(requestUri));
+        writer.WriteHeader("Via"u8, Encoding.ASCII.GetBytes(viaLine));
+        writer.WriteHeader("Max-Forwards"u8, 70);
+        foreach (var route in routes)
+        {
+            writer.WriteHeader("Route"u8, Encoding.ASCII.GetBytes(route));
+        }
+
+        writer.WriteHeader("From"u8, Encoding.ASCII.GetBytes(dialog.LocalParty));
+        writer.WriteHeader("To"u8, Encoding.ASCII.GetBytes(dialog.RemoteParty));
+        writer.WriteHeader("Call-ID"u8, Encoding.ASCII.GetBytes(dialog.Id.CallId));
+        writer.WriteHeader("CSeq"u8, Encoding.ASCII.GetBytes(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{cseq} {MethodName(method)}")));
+        if (contact.Length > 0)
+        {
+            writer.WriteHeader("Contact"u8, Encoding.ASCII.GetBytes(contact));
+        }
+
+        writer.WriteHeader("User-Agent"u8, Encoding.ASCII.GetBytes(userAgent));
+        if (extraHeaderLines.Length > 0)
+        {
+            writer.WriteHeaderLines(Encoding.ASCII.GetBytes(extraHeaderLines));
+        }
+
+        writer.EndHeaders(contentType, body);
+        return routes.Count > 0 && IsLooseRoute(routes[0]) ? UriOf(routes[0]) : requestUri;
+    }
+
+    /// <summary>RFC 3261 §12.2.1.1: the Request-URI and Route headers for the dialog's next request.</summary>
+    public static (string RequestUri, IReadOnlyList<string> Routes) Plan(Dialog dialog)
+    {
+        ArgumentNullException.ThrowIfNull(dialog);
+        var routeSet = dialog.RouteSet;
+        if (routeSet.Count == 0)
+        {
+            return (dialog.RemoteTarget, []);
+        }
+
+        if (IsLooseRoute(routeSet[0]))
+        {
+            return (dialog.RemoteTarget, routeSet);
+        }
+
+        // Strict routing (RFC 2543 proxies): the first route becomes the Request-URI and the remote target
+        // goes last in the Route header.
+        var routes = new List<string>(routeSet.Count);
+        for (var i = 1; i < routeSet.Count; i++)
+        {
+            routes.Add(routeSet[i]);
+        }
+
+        routes.Add("<" + dialog.RemoteTarget + ">");
+        return (UriOf(routeSet[0]), routes);
+    }
+
+    internal static string MethodName(SipMethod method) => method switch
+    {
+        SipMethod.Invite => "INVITE",
+        SipMethod.Ack => "ACK",
+        SipMethod.Bye => "BYE",
+        SipMethod.Cancel => "CANCEL",
+        SipMethod.Options => "OPTIONS",
+        SipMethod.Register => "REGISTER",
+        SipMethod.Info => "INFO",
+        SipMethod.Update => "UPDATE",
+        SipMethod.Prack => "PRACK",
+        SipMethod.Subscribe => "SUBSCRIBE",
+        SipMethod.Notify => "NOTIFY",
+        SipMethod.Refer => "REFER",
+        SipMethod.Message => "MESSAGE",
+        SipMethod.Publish => "PUBLISH",
+        _ => throw new ArgumentOutOfRangeException(nameof(method), method, "No method name"),
+    };
+
+    private static bool IsLooseRoute(string route)
+    {
+        var bytes = Encoding.ASCII.GetBytes(route);
+        return NameAddr.TryParse(bytes, out var nameAddr)
+            && SipUri.TryParse(nameAddr.Uri, out var uri)
+            && uri.TryGetParameter("lr"u8, out _);
+    }
+
+    private static string UriOf(string route)
+    {
+        var bytes = Encoding.ASCII.GetBytes(route);
+        return NameAddr.TryParse(bytes, out var nameAddr) ? Encoding.ASCII.GetString(nameAddr.Uri) : route;
+    }
+}
