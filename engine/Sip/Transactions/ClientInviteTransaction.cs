@@ -14,6 +14,8 @@ public sealed class ClientInviteTransaction : ClientTransaction
     // Guarded by Gate.
     private TimeSpan _interval;
     private ReadOnlyMemory<byte> _ack;
+
+    // Written under Gate; read without it only to skip building the ACK twice.
     private volatile bool _ackBuilt;
 
     internal ClientInviteTransaction(
