@@ -34,6 +34,9 @@ public sealed class SipIdentifiers
         return 1u + (uint)(bytes[0] << 8 | bytes[1]);
     }
 
+    /// <summary>Random bytes from the same source, for ids that are not SIP tokens (SDP session ids).</summary>
+    public void Fill(Span<byte> destination) => _fill(destination);
+
     private string Hex(int bytes)
     {
         Span<byte> random = stackalloc byte[bytes];

@@ -1,0 +1,10 @@
+using CallTracking.Engine.Sip.Transport;
+
+namespace CallTracking.Engine.Sip.Core;
+
+/// <summary>What the core needs of the transports: send, and know which listener a message leaves from.</summary>
+public interface ISipTransport : ISipSender
+{
+    /// <summary>The listener whose address our Via and Contact must carry for a message to <paramref name="remote"/>.</summary>
+    SipListener? ListenerFor(in SipRemote remote);
+}
