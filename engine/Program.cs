@@ -1,6 +1,11 @@
+using CallTracking.Engine.Cli;
+using CallTracking.Engine.Hosting;
+
 namespace CallTracking.Engine;
 
 internal static class Program
 {
-    public static int Main(string[] args) => args.Length == 0 ? 0 : 0;
+    public static Task<int> Main(string[] args) =>
+        new CliApp(CliEnvironment.FromProcess(), EngineHost.RunAsync)
+            .RunAsync(args, Console.Out, Console.Error, CancellationToken.None);
 }

@@ -1,0 +1,203 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using CallTracking.Engine.Configuration;
+
+namespace CallTracking.Engine.Cli;
+
+/// <summary>
+/// The <c>calltracking</c> command line, runnable in-process: <see cref="RunAsync"/>
+/// takes the arguments and the two output writers and returns the exit code.
+/// Usage errors are one line on the error writer and exit code 2; configuration
+/// errors are <c>calltracking: configuration error</c> and a line per fault, exit 78.
+/// </summary>
+public sealed class CliApp
+{
+    private const string Name = "calltracking";
+
+    private readonly CliEnvironment _environment;
+    private readonly EngineEntryPoint _engine;
+
+    public CliApp(CliEnvironment environment, EngineEntryPoint engine)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(engine);
+        _environment = environment;
+        _engine = engine;
+    }
+
+    public int Run(string[] args, TextWriter output, TextWriter error) =>
+        RunAsync(args, output, error, CancellationToken.None).GetAwaiter().GetResult();
+
+    public async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+
+        if (!ConfigOverrides.TrySplit(args, out var remaining, out var overrides, out var overrideError))
+        {
+            return await UsageErrorAsync(error, overrideError!).ConfigureAwait(false);
+        }
+
+        var commands = new Commands(this, overrides);
+        var parse = commands.Root.Parse(remaining);
+
+        // Help and --version are answered whatever else is on the line.
+        if (parse.Action is not CommandLineAction { ClearsParseErrors: true })
+        {
+            if (parse.UnmatchedTokens.Count > 0)
+            {
+                var token = parse.UnmatchedTokens[0];
+                var what = token.StartsWith('-') ? "option" : "command or argument";
+                return await UsageErrorAsync(error, $"unrecognised {what} '{token}'.").ConfigureAwait(false);
+            }
+
+            if (parse.Errors.Count > 0)
+            {
+                return await UsageErrorAsync(error, parse.Errors[0].Message).ConfigureAwait(false);
+            }
+
+            if (overrides.Count > 0 && !commands.TakesConfiguration(parse.CommandResult.Command))
+            {
+                return await UsageErrorAsync(error, $"configuration overrides such as '--{overrides[0].Key}' apply only to 'run' and 'config check'.").ConfigureAwait(false);
+            }
+        }
+
+        var invocation = new InvocationConfiguration
+        {
+            Output = output,
+            Error = error,
+
+            // The host handles Ctrl-C and SIGTERM itself (graceful shutdown); two handlers would race.
+            ProcessTerminationTimeout = null,
+        };
+        return await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<int> RunEngineAsync(ParseResult parse, string? configFile, IReadOnlyList<KeyValuePair<string, string?>> overrides, CancellationToken cancellationToken)
+    {
+        var error = parse.InvocationConfiguration.Error;
+        if (!TryLoad(configFile, overrides, error, out var configuration, out var settings))
+        {
+            return CliExitCodes.Config;
+        }
+
+        return await _engine(settings, configuration, cancellationToken).ConfigureAwait(false);
+    }
+
+    private int CheckConfiguration(ParseResult parse, string? configFile, IReadOnlyList<KeyValuePair<string, string?>> overrides)
+    {
+        var output = parse.InvocationConfiguration.Output;
+        if (!TryLoad(configFile, overrides, parse.InvocationConfiguration.Error, out _, out var settings))
+        {
+            return CliExitCodes.Config;
+        }
+
+        output.WriteLine("configuration OK");
+        output.WriteLine($"  SIP listen:   {string.Join(", ", settings.Sip.Listen)}");
+        output.WriteLine($"  public:       {settings.Sip.PublicAddress ?? "(listen address)"}");
+        output.WriteLine($"  media:        {settings.Media.Address ?? "(local address)"} ports {settings.Media.PortRange}");
+        output.WriteLine($"  trunks:       {settings.Trunks.Count} ({string.Join(", ", settings.Trunks.Select(t => t.Name))})");
+        output.WriteLine($"  numbers:      {settings.Numbers.Count}");
+        output.WriteLine($"  data:         {settings.DataPath}");
+        return CliExitCodes.Ok;
+    }
+
+    private bool TryLoad(
+        string? configFile,
+        IReadOnlyList<KeyValuePair<string, string?>> overrides,
+        TextWriter error,
+        out IConfiguration configuration,
+        out EngineSettings settings)
+    {
+        configuration = null!;
+        settings = null!;
+        var loader = new ConfigurationLoader(_environment.BaseDirectory, _environment.WorkingDirectory, _environment.Variables);
+        var loaded = loader.Load(configFile, overrides);
+        if (!loaded.IsLoaded)
+        {
+            WriteFaults(error, loaded.Faults);
+            return false;
+        }
+
+        var validated = new EngineSettingsValidator(_environment.WorkingDirectory).Validate(loaded.Configuration!);
+        if (!validated.IsValid)
+        {
+            WriteFaults(error, validated.Faults);
+            return false;
+        }
+
+        configuration = loaded.Configuration!;
+        settings = validated.Settings!;
+        return true;
+    }
+
+    private static void WriteFaults(TextWriter error, IReadOnlyList<ConfigurationFault> faults)
+    {
+        error.WriteLine($"{Name}: configuration error");
+        foreach (var fault in faults)
+        {
+            error.WriteLine($"  {fault}");
+        }
+    }
+
+    private static async Task<int> UsageErrorAsync(TextWriter error, string message)
+    {
+        message = message.ReplaceLineEndings(" ").Trim();
+        if (!message.EndsWith('.'))
+        {
+            message += ".";
+        }
+
+        await error.WriteLineAsync($"{Name}: {message} Try '{Name} --help'.").ConfigureAwait(false);
+        return CliExitCodes.Usage;
+    }
+
+    /// <summary>The command tree for one invocation; its actions close over that invocation's overrides.</summary>
+    private sealed class Commands
+    {
+        private readonly Command _run;
+        private readonly Command _check;
+
+        public Commands(CliApp app, IReadOnlyList<KeyValuePair<string, string?>> overrides)
+        {
+            var runConfig = ConfigOption();
+            _run = new Command("run", """
+                Start the engine and run until Ctrl-C or SIGTERM.
+                Configuration, lowest precedence first: appsettings.json beside the executable,
+                --config FILE, environment variables CALLTRACKING_Section__Key, and
+                --Section:Key=value (or --Section:Key value) on this command line.
+                Exit codes: 0 after a clean shutdown, 2 for a bad command line,
+                78 (EX_CONFIG) when the configuration is invalid (each fault is printed to stderr).
+                """);
+            _run.Options.Add(runConfig);
+            _run.SetAction((parse, ct) => app.RunEngineAsync(parse, parse.GetValue(runConfig), overrides, ct));
+
+            var checkConfig = ConfigOption();
+            _check = new Command("check", """
+                Validate the configuration without starting the engine. Prints "configuration OK"
+                and a summary, or every fault (exit code 78, EX_CONFIG). Accepts the same
+                --config FILE and --Section:Key=value overrides as 'run'.
+                """);
+            _check.Options.Add(checkConfig);
+            _check.SetAction(parse => app.CheckConfiguration(parse, parse.GetValue(checkConfig), overrides));
+
+            var config = new Command("config", "Work with the configuration.");
+            config.Subcommands.Add(_check);
+
+            Root = new RootCommand("CallTracking: a self-hosted SIP call-tracking engine.");
+            Root.Subcommands.Add(_run);
+            Root.Subcommands.Add(config);
+        }
+
+        public RootCommand Root { get; }
+
+        public bool TakesConfiguration(Command command) => command == _run || command == _check;
+
+        private static Option<string> ConfigOption() => new("--config")
+        {
+            Description = "A JSON configuration file layered over appsettings.json.",
+            HelpName = "FILE",
+        };
+    }
+}

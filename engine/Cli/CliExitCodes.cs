@@ -1,0 +1,13 @@
+namespace CallTracking.Engine.Cli;
+
+/// <summary>Process exit codes.</summary>
+public static class CliExitCodes
+{
+    public const int Ok = 0;
+
+    /// <summary>Bad command line (unknown option, missing value).</summary>
+    public const int Usage = 2;
+
+    /// <summary>EX_CONFIG from sysexits.h: the configuration is invalid.</summary>
+    public const int Config = 78;
+}

@@ -1,0 +1,6 @@
+using CallTracking.Engine.Configuration;
+
+namespace CallTracking.Engine.Cli;
+
+/// <summary>What <c>calltracking run</c> calls once the configuration is valid; tests substitute it.</summary>
+public delegate Task<int> EngineEntryPoint(EngineSettings settings, IConfiguration configuration, CancellationToken cancellationToken);

@@ -1,0 +1,19 @@
+namespace CallTracking.Engine.Configuration;
+
+/// <summary>
+/// The configuration as operators write it (appsettings.json, <c>--config</c>,
+/// <c>CALLTRACKING_*</c> variables, <c>--Section:Key=value</c>), before validation.
+/// The engine uses <see cref="EngineSettings"/>, never these.
+/// </summary>
+public sealed class CallTrackingOptions
+{
+    public SipOptions Sip { get; set; } = new();
+
+    public MediaOptions Media { get; set; } = new();
+
+    public IList<TrunkOptions> Trunks { get; } = [];
+
+    public IList<TrackingNumberOptions> Numbers { get; } = [];
+
+    public DataOptions Data { get; set; } = new();
+}

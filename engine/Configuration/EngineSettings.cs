@@ -1,0 +1,15 @@
+using CallTracking.Engine.Sip.Trunks;
+using CallTracking.Engine.Tracking;
+
+namespace CallTracking.Engine.Configuration;
+
+/// <summary>
+/// The validated, immutable configuration the engine runs on; produced only by
+/// <see cref="EngineSettingsValidator"/>, so every value in it has been checked.
+/// </summary>
+public sealed record EngineSettings(
+    SipSettings Sip,
+    MediaSettings Media,
+    IReadOnlyList<Trunk> Trunks,
+    IReadOnlyList<TrackingNumber> Numbers,
+    string DataPath);

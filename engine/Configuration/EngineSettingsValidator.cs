@@ -1,0 +1,307 @@
+using System.Globalization;
+using System.Net;
+using CallTracking.Engine.Sip.Transport;
+using CallTracking.Engine.Sip.Trunks;
+using CallTracking.Engine.Tracking;
+using CallTracking.Media.Rtp;
+using Microsoft.Extensions.Configuration;
+
+namespace CallTracking.Engine.Configuration;
+
+/// <summary>
+/// Turns configuration into <see cref="EngineSettings"/>, collecting every fault
+/// rather than stopping at the first, so an operator fixes a file in one pass.
+/// Each fault names its key path (<c>Trunks:0:Allow:1</c>) as the operator wrote it.
+/// </summary>
+public sealed class EngineSettingsValidator
+{
+    // RFC 4028 §4: Min-SE MUST NOT be less than 90 seconds.
+    private const int MinimumMinSESeconds = 90;
+
+    private readonly string _workingDirectory;
+
+    /// <param name="workingDirectory">Base for relative paths such as <c>Data:Path</c>.</param>
+    public EngineSettingsValidator(string workingDirectory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(workingDirectory);
+        _workingDirectory = workingDirectory;
+    }
+
+    public SettingsValidationResult Validate(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var faults = new List<ConfigurationFault>();
+        var exclude = ConfigurationShape.Check(configuration, faults);
+
+        // Bind what is well-formed so its values are validated too.
+        var bindable = exclude.Count == 0 ? configuration : Without(configuration, exclude);
+        var options = new CallTrackingOptions();
+        bindable.Bind(options);
+        return Validate(options, faults);
+    }
+
+    public SettingsValidationResult Validate(CallTrackingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Validate(options, []);
+    }
+
+    private SettingsValidationResult Validate(CallTrackingOptions options, List<ConfigurationFault> faults)
+    {
+        var sip = ValidateSip(options.Sip, faults);
+        var media = ValidateMedia(options.Media, faults);
+        var trunks = ValidateTrunks(options.Trunks, faults);
+        var numbers = ValidateNumbers(options.Numbers, faults);
+        var dataPath = ValidateDataPath(options.Data, faults);
+        if (faults.Count > 0)
+        {
+            return SettingsValidationResult.Invalid(faults.AsReadOnly());
+        }
+
+        return SettingsValidationResult.Valid(new EngineSettings(sip!, media!, trunks, numbers, dataPath!));
+    }
+
+    private static SipSettings? ValidateSip(SipOptions sip, List<ConfigurationFault> faults)
+    {
+        var listen = new List<SipListenEndpoint>();
+        if (sip.Listen.Count == 0)
+        {
+            faults.Add(new("Sip:Listen", "no endpoints; the engine needs at least one, e.g. udp:0.0.0.0:5060"));
+        }
+
+        for (var i = 0; i < sip.Listen.Count; i++)
+        {
+            var key = Key("Sip:Listen", i);
+            var text = sip.Listen[i];
+            if (!SipListenEndpoint.TryParse(text, out var endpoint, out var error))
+            {
+                faults.Add(new(key, $"\"{text}\" is not a valid endpoint: {error}"));
+            }
+            else if (endpoint.Transport == SipTransportKind.Tls)
+            {
+                faults.Add(new(key, $"\"{text}\": TLS arrives in a later release"));
+            }
+            else if (endpoint.Port != 0 && listen.FindIndex(e => e == endpoint) is var first and >= 0)
+            {
+                faults.Add(new(key, $"\"{text}\" duplicates {Key("Sip:Listen", first)}"));
+            }
+            else
+            {
+                listen.Add(endpoint);
+            }
+        }
+
+        var publicAddress = EmptyAsNull(sip.PublicAddress);
+        if (publicAddress is not null)
+        {
+            CheckAdvertisedAddress("Sip:PublicAddress", publicAddress, faults);
+        }
+
+        var t1 = Positive("Sip:Timers:T1Ms", sip.Timers.T1Ms, faults);
+        var t2 = Positive("Sip:Timers:T2Ms", sip.Timers.T2Ms, faults);
+        Positive("Sip:Timers:T4Ms", sip.Timers.T4Ms, faults);
+        if (t1 && t2 && sip.Timers.T1Ms > sip.Timers.T2Ms)
+        {
+            // RFC 3261 §17.1.2.2: retransmissions double from T1 up to T2, so T1 ≤ T2.
+            faults.Add(new("Sip:Timers:T1Ms", Invariant($"{sip.Timers.T1Ms} is above Sip:Timers:T2Ms ({sip.Timers.T2Ms}); T1 must not exceed T2")));
+        }
+
+        if (sip.MinSESeconds < MinimumMinSESeconds)
+        {
+            faults.Add(new("Sip:MinSESeconds", Invariant($"{sip.MinSESeconds} is below {MinimumMinSESeconds} (RFC 4028 §4)")));
+        }
+
+        if (sip.SessionExpiresSeconds < sip.MinSESeconds)
+        {
+            faults.Add(new("Sip:SessionExpiresSeconds", Invariant($"{sip.SessionExpiresSeconds} is below Sip:MinSESeconds ({sip.MinSESeconds})")));
+        }
+
+        if (string.IsNullOrWhiteSpace(sip.UserAgent))
+        {
+            faults.Add(new("Sip:UserAgent", "is empty"));
+        }
+        else if (sip.UserAgent.Any(char.IsControl))
+        {
+            // It goes verbatim into a header line; a CR or LF would split the message.
+            faults.Add(new("Sip:UserAgent", "contains control characters"));
+        }
+
+        return new SipSettings(
+            listen.AsReadOnly(),
+            publicAddress,
+            new SipTimerSettings(
+                TimeSpan.FromMilliseconds(sip.Timers.T1Ms),
+                TimeSpan.FromMilliseconds(sip.Timers.T2Ms),
+                TimeSpan.FromMilliseconds(sip.Timers.T4Ms)),
+            TimeSpan.FromSeconds(sip.SessionExpiresSeconds),
+            TimeSpan.FromSeconds(sip.MinSESeconds),
+            sip.UserAgent ?? string.Empty);
+    }
+
+    private static MediaSettings? ValidateMedia(MediaOptions media, List<ConfigurationFault> faults)
+    {
+        var address = EmptyAsNull(media.Address);
+        if (address is not null)
+        {
+            CheckAdvertisedAddress("Media:Address", address, faults);
+        }
+
+        if (!RtpPortRange.TryParse(media.PortRange, out var range, out var error))
+        {
+            faults.Add(new("Media:PortRange", $"\"{media.PortRange}\" is not a valid port range: {error}"));
+            return null;
+        }
+
+        return new MediaSettings(address, range);
+    }
+
+    private static IReadOnlyList<Trunk> ValidateTrunks(IList<TrunkOptions> trunks, List<ConfigurationFault> faults)
+    {
+        var result = new List<Trunk>();
+        var names = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < trunks.Count; i++)
+        {
+            var trunk = trunks[i];
+            var name = trunk.Name?.Trim();
+            var ok = true;
+            if (string.IsNullOrEmpty(name))
+            {
+                faults.Add(new(Key("Trunks", i) + ":Name", "is empty; every trunk needs a name"));
+                ok = false;
+            }
+            else if (!names.TryAdd(name, i))
+            {
+                faults.Add(new(Key("Trunks", i) + ":Name", $"\"{name}\" duplicates {Key("Trunks", names[name])}"));
+                ok = false;
+            }
+
+            var allowKey = Key("Trunks", i) + ":Allow";
+            if (trunk.Allow.Count == 0)
+            {
+                faults.Add(new(allowKey, "is empty; a trunk needs at least one CIDR block to admit anything"));
+                ok = false;
+            }
+
+            var networks = new List<IPNetwork>();
+            for (var j = 0; j < trunk.Allow.Count; j++)
+            {
+                if (CidrBlock.TryParse(trunk.Allow[j], out var network, out var error))
+                {
+                    networks.Add(network);
+                }
+                else
+                {
+                    faults.Add(new(Key(allowKey, j), $"\"{trunk.Allow[j]}\" is not a CIDR block: {error}"));
+                    ok = false;
+                }
+            }
+
+            if (ok)
+            {
+                result.Add(new Trunk(name!, networks.AsReadOnly()));
+            }
+        }
+
+        return result.AsReadOnly();
+    }
+
+    private static IReadOnlyList<TrackingNumber> ValidateNumbers(IList<TrackingNumberOptions> numbers, List<ConfigurationFault> faults)
+    {
+        var result = new List<TrackingNumber>();
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < numbers.Count; i++)
+        {
+            var key = Key("Numbers", i);
+            var number = numbers[i].Number?.Trim();
+            if (!IsE164(number))
+            {
+                faults.Add(new(key + ":Number", $"\"{number}\" is not E.164 (expected + followed by 8 to 15 digits)"));
+                continue;
+            }
+
+            if (!seen.TryAdd(number, i))
+            {
+                faults.Add(new(key + ":Number", $"\"{number}\" duplicates {Key("Numbers", seen[number])}"));
+                continue;
+            }
+
+            var name = string.IsNullOrWhiteSpace(numbers[i].Name) ? number : numbers[i].Name!.Trim();
+            result.Add(new TrackingNumber(number, name));
+        }
+
+        return result.AsReadOnly();
+    }
+
+    private string? ValidateDataPath(DataOptions data, List<ConfigurationFault> faults)
+    {
+        if (string.IsNullOrWhiteSpace(data.Path))
+        {
+            faults.Add(new("Data:Path", "is empty"));
+            return null;
+        }
+
+        if (data.Path.AsSpan().IndexOfAny(Path.GetInvalidPathChars()) >= 0)
+        {
+            faults.Add(new("Data:Path", $"\"{data.Path}\" contains characters not allowed in a path"));
+            return null;
+        }
+
+        return Path.GetFullPath(data.Path, _workingDirectory);
+    }
+
+    // ITU-T E.164: at most 15 digits; country codes never start with 0.
+    private static bool IsE164([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? number) =>
+        number is { Length: >= 9 and <= 16 } && number[0] == '+' && number[1] != '0'
+        && !number.AsSpan(1).ContainsAnyExceptInRange('0', '9');
+
+    private static void CheckAdvertisedAddress(string key, string address, List<ConfigurationFault> faults)
+    {
+        if (AddressSyntax.TryParseIp(address, out var ip))
+        {
+            if (ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.IPv6Any))
+            {
+                // Peers send to this address; 0.0.0.0 in SDP even means "on hold" (RFC 3264 §8.4).
+                faults.Add(new(key, $"\"{address}\" is the unspecified address; peers need an address they can reach"));
+            }
+        }
+        else if (!AddressSyntax.IsHostName(address))
+        {
+            faults.Add(new(key, $"\"{address}\" is neither an IP address nor a host name"));
+        }
+    }
+
+    private static bool Positive(string key, int value, List<ConfigurationFault> faults)
+    {
+        if (value > 0)
+        {
+            return true;
+        }
+
+        faults.Add(new(key, Invariant($"{value} must be above 0")));
+        return false;
+    }
+
+    private static IConfiguration Without(IConfiguration configuration, HashSet<string> exclude) =>
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(configuration.AsEnumerable().Where(kv => !IsExcluded(kv.Key, exclude)))
+            .Build();
+
+    private static bool IsExcluded(string key, HashSet<string> exclude)
+    {
+        for (var end = key.Length; end > 0; end = key.LastIndexOf(':', end - 1))
+        {
+            if (exclude.Contains(key[..end]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string? EmptyAsNull(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static string Key(string prefix, int index) => Invariant($"{prefix}:{index}");
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

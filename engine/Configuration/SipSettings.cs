@@ -1,0 +1,10 @@
+namespace CallTracking.Engine.Configuration;
+
+/// <summary>Validated SIP settings.</summary>
+public sealed record SipSettings(
+    IReadOnlyList<SipListenEndpoint> Listen,
+    string? PublicAddress,
+    SipTimerSettings Timers,
+    TimeSpan SessionExpires,
+    TimeSpan MinSE,
+    string UserAgent);
