@@ -13,8 +13,7 @@ namespace CallTracking.Engine.Sip.Dialogs;
 public static class DialogRequestWriter
 {
     /// <param name="viaLine">Our complete Via value, branch included (the caller owns branch generation).</param>
-    /// <returns>The URI the request must be sent to first: the first loose route, or the Request-URI.</returns>
-    public static string Write(
+    public static void Write(
         IBufferWriter<byte> output,
         Dialog dialog,
         SipMethod method,
@@ -27,7 +26,7 @@ public static class DialogRequestWriter
         ReadOnlySpan<byte> body)
     {
         ArgumentNullException.ThrowIfNull(dialog);
-        var (requestUri, routes) = Plan(dialog);
+        var (requestUri, routes, _) = Plan(dialog);
         var writer = new SipWriter(output);
         writer.WriteRequestLine(method, Encoding.ASCII.GetBytes(requestUri));
         writer.WriteHeader("Via"u8, Encoding.ASCII.GetBytes(viaLine));
@@ -53,22 +52,24 @@ public static class DialogRequestWriter
         }
 
         writer.EndHeaders(contentType, body);
-        return routes.Count > 0 && IsLooseRoute(routes[0]) ? UriOf(routes[0]) : requestUri;
     }
 
-    /// <summary>RFC 3261 §12.2.1.1: the Request-URI and Route headers for the dialog's next request.</summary>
-    public static (string RequestUri, IReadOnlyList<string> Routes) Plan(Dialog dialog)
+    /// <summary>
+    /// RFC 3261 §12.2.1.1: the Request-URI and Route headers for the dialog's next request, and the URI it is sent
+    /// to first (the first loose route, else the Request-URI).
+    /// </summary>
+    public static (string RequestUri, IReadOnlyList<string> Routes, string FirstHop) Plan(Dialog dialog)
     {
         ArgumentNullException.ThrowIfNull(dialog);
         var routeSet = dialog.RouteSet;
         if (routeSet.Count == 0)
         {
-            return (dialog.RemoteTarget, []);
+            return (dialog.RemoteTarget, [], dialog.RemoteTarget);
         }
 
         if (IsLooseRoute(routeSet[0]))
         {
-            return (dialog.RemoteTarget, routeSet);
+            return (dialog.RemoteTarget, routeSet, UriOf(routeSet[0]));
         }
 
         // Strict routing (RFC 2543 proxies): the first route becomes the Request-URI and the remote target
@@ -80,7 +81,8 @@ public static class DialogRequestWriter
         }
 
         routes.Add("<" + dialog.RemoteTarget + ">");
-        return (UriOf(routeSet[0]), routes);
+        var requestUri = UriOf(routeSet[0]);
+        return (requestUri, routes, requestUri);
     }
 
     internal static string MethodName(SipMethod method) => method switch

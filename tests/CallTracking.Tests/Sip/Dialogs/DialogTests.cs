@@ -30,9 +30,10 @@ public sealed class DialogTests
     {
         using var invite = ParsedMessage.Invite("Record-Route: <sip:54.172.60.1;lr>\r\n");
         var dialog = Dialog.FromInvite(invite, "t", Peer, 1);
-        var (requestUri, routes) = DialogRequestWriter.Plan(dialog);
+        var (requestUri, routes, firstHop) = DialogRequestWriter.Plan(dialog);
         Assert.Equal("sip:caller@10.0.0.1:5070;transport=udp", requestUri);
         Assert.Equal(["<sip:54.172.60.1;lr>"], routes);
+        Assert.Equal("sip:54.172.60.1;lr", firstHop);
     }
 
     [Fact]
@@ -40,9 +41,10 @@ public sealed class DialogTests
     {
         using var invite = ParsedMessage.Invite("Record-Route: <sip:10.9.0.1>, <sip:10.9.0.2;lr>\r\n");
         var dialog = Dialog.FromInvite(invite, "t", Peer, 1);
-        var (requestUri, routes) = DialogRequestWriter.Plan(dialog);
+        var (requestUri, routes, firstHop) = DialogRequestWriter.Plan(dialog);
         Assert.Equal("sip:10.9.0.1", requestUri);
         Assert.Equal(["<sip:10.9.0.2;lr>", "<sip:caller@10.0.0.1:5070;transport=udp>"], routes);
+        Assert.Equal("sip:10.9.0.1", firstHop);
     }
 
     [Fact]
@@ -52,9 +54,9 @@ public sealed class DialogTests
         var dialog = Dialog.FromInvite(invite, "ourtag", Peer, 100);
         var output = new ArrayBufferWriter<byte>();
         var cseq = dialog.NextLocalCSeq();
-        var nextHop = DialogRequestWriter.Write(output, dialog, SipMethod.Bye, cseq, "SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKbye1;rport", string.Empty, "CallTracking", string.Empty, default, default);
+        DialogRequestWriter.Write(output, dialog, SipMethod.Bye, cseq, "SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKbye1;rport", string.Empty, "CallTracking", string.Empty, default, default);
 
-        Assert.Equal("sip:54.172.60.1:5060;lr", nextHop);
+        Assert.Equal("sip:54.172.60.1:5060;lr", DialogRequestWriter.Plan(dialog).FirstHop);
         using var bye = new SipMessage();
         Assert.Equal(SipParseStatus.Complete, SipParser.TryParse(new ReadOnlySequence<byte>(output.WrittenMemory), true, bye, out _, out _));
         Assert.Equal(SipMethod.Bye, bye.Method);
