@@ -1,3 +1,4 @@
+using CallTracking.Engine.Sip.Transactions;
 using System.Globalization;
 using System.Net;
 using CallTracking.Engine.Sip.Transport;
@@ -17,6 +18,9 @@ public sealed class EngineSettingsValidator
 {
     // RFC 4028 §4: Min-SE MUST NOT be less than 90 seconds.
     private const int MinimumMinSESeconds = 90;
+
+    // A call that rings longer than five minutes without an answer has been abandoned by every carrier.
+    private const int MaximumAnswerDelayMs = 300_000;
 
     private readonly string _workingDirectory;
 
@@ -99,7 +103,7 @@ public sealed class EngineSettingsValidator
 
         var t1 = Positive("Sip:Timers:T1Ms", sip.Timers.T1Ms, faults);
         var t2 = Positive("Sip:Timers:T2Ms", sip.Timers.T2Ms, faults);
-        Positive("Sip:Timers:T4Ms", sip.Timers.T4Ms, faults);
+        var t4 = Positive("Sip:Timers:T4Ms", sip.Timers.T4Ms, faults);
         if (t1 && t2 && sip.Timers.T1Ms > sip.Timers.T2Ms)
         {
             // RFC 3261 §17.1.2.2: retransmissions double from T1 up to T2, so T1 ≤ T2.
@@ -126,16 +130,26 @@ public sealed class EngineSettingsValidator
             faults.Add(new("Sip:UserAgent", "contains control characters"));
         }
 
+        if (sip.AnswerDelayMs is < 0 or > MaximumAnswerDelayMs)
+        {
+            faults.Add(new("Sip:AnswerDelayMs", Invariant($"{sip.AnswerDelayMs} is outside 0-{MaximumAnswerDelayMs}")));
+        }
+
+        // The timer settings check themselves and throw on bad values; build them only from values that passed.
+        var timers = t1 && t2 && t4 && sip.Timers.T1Ms <= sip.Timers.T2Ms
+            ? new SipTimerSettings(
+                TimeSpan.FromMilliseconds(sip.Timers.T1Ms),
+                TimeSpan.FromMilliseconds(sip.Timers.T2Ms),
+                TimeSpan.FromMilliseconds(sip.Timers.T4Ms))
+            : SipTimerSettings.Default;
         return new SipSettings(
             listen.AsReadOnly(),
             publicAddress,
-            new SipTimerSettings(
-                TimeSpan.FromMilliseconds(sip.Timers.T1Ms),
-                TimeSpan.FromMilliseconds(sip.Timers.T2Ms),
-                TimeSpan.FromMilliseconds(sip.Timers.T4Ms)),
+            timers,
             TimeSpan.FromSeconds(sip.SessionExpiresSeconds),
             TimeSpan.FromSeconds(sip.MinSESeconds),
-            sip.UserAgent ?? string.Empty);
+            sip.UserAgent ?? string.Empty,
+            TimeSpan.FromMilliseconds(Math.Clamp(sip.AnswerDelayMs, 0, MaximumAnswerDelayMs)));
     }
 
     private static MediaSettings? ValidateMedia(MediaOptions media, List<ConfigurationFault> faults)

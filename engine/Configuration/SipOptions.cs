@@ -18,4 +18,7 @@ public sealed class SipOptions
     public int MinSESeconds { get; set; } = 90;
 
     public string UserAgent { get; set; } = "CallTracking";
+
+    /// <summary>How long a call rings (180 Ringing) before the engine answers it; 0 answers at once.</summary>
+    public int AnswerDelayMs { get; set; }
 }

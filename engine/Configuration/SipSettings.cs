@@ -1,3 +1,5 @@
+using CallTracking.Engine.Sip.Transactions;
+
 namespace CallTracking.Engine.Configuration;
 
 /// <summary>Validated SIP settings.</summary>
@@ -7,4 +9,5 @@ public sealed record SipSettings(
     SipTimerSettings Timers,
     TimeSpan SessionExpires,
     TimeSpan MinSE,
-    string UserAgent);
+    string UserAgent,
+    TimeSpan AnswerDelay);

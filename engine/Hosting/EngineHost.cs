@@ -37,13 +37,32 @@ public static partial class EngineHost
         builder.Services.AddSingleton(new TrunkAdmission(settings.Trunks));
         builder.Services.AddSingleton(new TrackingNumberDirectory(settings.Numbers));
         builder.Services.AddSingleton(new RtpPortAllocator(settings.Media.PortRange));
+        builder.Services.AddMetrics();
+        builder.Services.AddSingleton<SipService>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<SipService>());
 
         await using var app = builder.Build();
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SipStartupException e)
+        {
+            LogStartFailed(app.Logger, e.Message);
+            await Console.Error.WriteLineAsync("calltracking: " + e.Message).ConfigureAwait(false);
+            return StartFailedExitCode;
+        }
+
         LogStarted(app.Logger, string.Join(", ", settings.Sip.Listen), settings.Trunks.Count, settings.Numbers.Count);
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         return 0;
     }
+
+    // EX_UNAVAILABLE (sysexits.h): the configuration was fine but the machine would not let us start.
+    private const int StartFailedExitCode = 69;
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Critical, Message = "CallTracking engine could not start: {Reason}")]
+    private static partial void LogStartFailed(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "CallTracking engine started; SIP listen endpoints {Endpoints}; {TrunkCount} trunks, {NumberCount} tracking numbers")]
     private static partial void LogStarted(ILogger logger, string endpoints, int trunkCount, int numberCount);

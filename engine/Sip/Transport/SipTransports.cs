@@ -8,7 +8,7 @@ namespace CallTracking.Engine.Sip.Transport;
 /// Every SIP listener of the engine, and the one <see cref="ISipSender"/> the layers above use: it picks the
 /// socket a message leaves from by transport and address family.
 /// </summary>
-public sealed class SipTransports : ISipSender, IAsyncDisposable
+public sealed class SipTransports : ISipTransport, IAsyncDisposable
 {
     private readonly List<SipUdpTransport> _udp = [];
     private readonly List<SipTcpTransport> _tcp = [];

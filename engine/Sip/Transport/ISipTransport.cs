@@ -1,6 +1,5 @@
-using CallTracking.Engine.Sip.Transport;
 
-namespace CallTracking.Engine.Sip.Core;
+namespace CallTracking.Engine.Sip.Transport;
 
 /// <summary>What the core needs of the transports: send, and know which listener a message leaves from.</summary>
 public interface ISipTransport : ISipSender
