@@ -74,7 +74,7 @@ public readonly ref struct SipUri
             int pw = userInfo.IndexOf((byte)':');
             user = pw < 0 ? userInfo : userInfo[..pw];
             password = pw < 0 ? default : userInfo[(pw + 1)..];
-            if (user.IsEmpty)
+            if (user.IsEmpty || userInfo.ContainsAny(" \t<>\""u8))
             {
                 return false;
             }

@@ -39,7 +39,7 @@ public static partial class SipParser
 
         return isDatagram
             ? ParseDatagram(input, message, into, out consumed, out error)
-            : ParseStream(input, reader.Position, message, into, out consumed, out error);
+            : ParseStream(input, reader.Consumed == 0 ? input.Start : reader.Position, message, into, out consumed, out error);
     }
 
     private static SipParseStatus ParseDatagram(
