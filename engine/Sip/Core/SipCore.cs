@@ -10,6 +10,7 @@ using CallTracking.Engine.Sip.Parsing;
 using CallTracking.Engine.Sip.Sdp;
 using CallTracking.Engine.Sip.Transactions;
 using CallTracking.Engine.Sip.Transport;
+using CallTracking.Engine.Sip.Writing;
 using CallTracking.Engine.Sip.Trunks;
 using CallTracking.Engine.Tracking;
 using CallTracking.Media.Rtp;

@@ -48,7 +48,7 @@ public static class DialogRequestWriter
         writer.WriteHeader("User-Agent"u8, Encoding.ASCII.GetBytes(userAgent));
         if (extraHeaderLines.Length > 0)
         {
-            writer.WriteHeaderLines(Encoding.ASCII.GetBytes(extraHeaderLines));
+            writer.WriteRaw(Encoding.ASCII.GetBytes(extraHeaderLines));
         }
 
         writer.EndHeaders(contentType, body);
