@@ -28,6 +28,7 @@ public static partial class EngineHost
         builder.Logging.AddSimpleConsole(console =>
         {
             console.SingleLine = true;
+            console.IncludeScopes = true;
             console.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
             console.UseUtcTimestamp = true;
         });

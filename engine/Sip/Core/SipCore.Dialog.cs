@@ -34,7 +34,7 @@ public sealed partial class SipCore
         {
             case SipMethod.Bye:
                 Respond(transaction, request, source, 200, "OK", dialog.Id.LocalTag);
-                using (_logger.BeginScope(CallScope(session.Call.CallId)))
+                using (BeginCallScope(session.Call.CallId))
                 {
                     EndSession(session, CallEndReason.CallerHungUp, sendBye: false);
                 }
@@ -205,7 +205,7 @@ public sealed partial class SipCore
             return;
         }
 
-        using var scope = _logger.BeginScope(CallScope(session.Call.CallId));
+        using var scope = BeginCallScope(session.Call.CallId);
         if (!refresh)
         {
             LogSessionExpired(session.Call.CallId);
@@ -357,7 +357,7 @@ public sealed partial class SipCore
         // RFC 4028 §10: a refresh answered 481 or 408 means the session is gone.
         if (statusCode is 481 or 408)
         {
-            using var scope = _logger.BeginScope(CallScope(session.Call.CallId));
+            using var scope = BeginCallScope(session.Call.CallId);
             EndSession(session, CallEndReason.SessionExpired, sendBye: statusCode == 408);
         }
     }
@@ -374,7 +374,7 @@ public sealed partial class SipCore
         }
 
         // A refresh nobody answered: RFC 4028 §10 treats the session as dead.
-        using var scope = _logger.BeginScope(CallScope(session.Call.CallId));
+        using var scope = BeginCallScope(session.Call.CallId);
         EndSession(session, CallEndReason.TransportFailure, sendBye: true);
     }
 

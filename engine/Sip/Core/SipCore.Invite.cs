@@ -123,7 +123,7 @@ public sealed partial class SipCore
         _sessions[dialog.Id] = session;
         _dialogs.Add(dialog);
         _metrics.CallStarted();
-        using (_logger.BeginScope(CallScope(call.CallId)))
+        using (BeginCallScope(call.CallId))
         {
             LogCallStarted(call.CallId, call.CallerNumber, number.E164, number.Name, trunk.Name, call.TwilioCallSid ?? "-");
         }
@@ -182,7 +182,7 @@ public sealed partial class SipCore
             return;
         }
 
-        using (_logger.BeginScope(CallScope(session.Call.CallId)))
+        using (BeginCallScope(session.Call.CallId))
         {
             LogAnswered(session.Call.CallId);
         }
@@ -307,7 +307,7 @@ public sealed partial class SipCore
         if (TryFindSessionByInvite(transaction, out var session))
         {
             // RFC 3261 §13.3.1.4: no ACK within 64*T1 means the caller never got our answer; end with BYE.
-            using (_logger.BeginScope(CallScope(session.Call.CallId)))
+            using (BeginCallScope(session.Call.CallId))
             {
                 LogNoAck(session.Call.CallId);
             }
@@ -383,7 +383,8 @@ public sealed partial class SipCore
 
     private string Warn() => _options.PublicAddress ?? "calltracking";
 
-    private static Dictionary<string, object> CallScope(string callId) => new(1) { ["CallId"] = callId };
+    /// <summary>Everything logged while handling a call carries its Call-ID (structured as CallId).</summary>
+    private IDisposable? BeginCallScope(string callId) => _logger.BeginScope("Call {CallId}", callId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId} from {Caller} to {Number} ({NumberName}) via trunk {Trunk}, Twilio CallSid {TwilioCallSid}")]
     private partial void LogCallStarted(string callId, string caller, string number, string numberName, string trunk, string twilioCallSid);
