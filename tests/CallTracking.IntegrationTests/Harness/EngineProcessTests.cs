@@ -34,4 +34,17 @@ public sealed class EngineProcessTests
         var range = FreePorts.NextRange(4);
         Assert.DoesNotContain(range, ports);
     }
+
+    [Fact]
+    public async Task The_readiness_probe_sees_a_sip_stack_and_only_a_sip_stack()
+    {
+        var directory = TestDirectory.Create();
+        await using var peer = await Sipp.StartAsync(directory, new SippOptions
+        {
+            Name = "peer", Scenario = "peers/uas_options_200.xml", Timeout = TimeSpan.FromSeconds(30),
+        });
+
+        Assert.True(await SipOptionsProbe.AnswersAsync(peer.LocalPort, TimeSpan.FromSeconds(2)));
+        Assert.False(await SipOptionsProbe.AnswersAsync(FreePorts.Next(), TimeSpan.FromMilliseconds(300)));
+    }
 }

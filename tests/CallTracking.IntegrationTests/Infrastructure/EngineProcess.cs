@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 
 namespace CallTracking.IntegrationTests.Infrastructure;
@@ -109,11 +106,6 @@ public sealed class EngineProcess : IAsyncDisposable
     private async Task WaitUntilReadyAsync()
     {
         var deadline = DateTime.UtcNow + ReadyTimeout;
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        var engineEndPoint = new IPEndPoint(IPAddress.Loopback, SipPort);
-        var buffer = new byte[4096];
-        var attempt = 0;
         while (true)
         {
             if (Log.Contains(StartedMarker, StringComparison.Ordinal))
@@ -135,38 +127,14 @@ public sealed class EngineProcess : IAsyncDisposable
                     this);
             }
 
-            var options = OptionsProbe(((IPEndPoint)probe.LocalEndPoint!).Port, ++attempt);
-            await probe.SendToAsync(options, engineEndPoint).ConfigureAwait(false);
-            using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(250));
-            try
+            if (await SipOptionsProbe.AnswersAsync(SipPort, TimeSpan.FromMilliseconds(250)).ConfigureAwait(false))
             {
-                var received = await probe.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), wait.Token).ConfigureAwait(false);
-                if (received.ReceivedBytes >= 8 && buffer.AsSpan(0, 8).SequenceEqual("SIP/2.0 "u8))
-                {
-                    return;
-                }
+                return;
             }
-            catch (OperationCanceledException) when (wait.IsCancellationRequested)
-            {
-                // No answer yet: the engine is still starting.
-            }
-            catch (SocketException)
-            {
-                // ICMP port unreachable surfaces here on Linux: nothing bound yet.
-                await Task.Delay(100).ConfigureAwait(false);
-            }
+
+            await Task.Delay(50).ConfigureAwait(false);
         }
     }
-
-    private byte[] OptionsProbe(int localPort, int attempt) => Encoding.ASCII.GetBytes(
-        $"OPTIONS sip:probe@127.0.0.1:{SipPort} SIP/2.0\r\n" +
-        $"Via: SIP/2.0/UDP 127.0.0.1:{localPort};branch=z9hG4bK-ready-{Environment.ProcessId}-{localPort}-{attempt};rport\r\n" +
-        "Max-Forwards: 70\r\n" +
-        $"From: <sip:harness@127.0.0.1:{localPort}>;tag=ready{attempt}\r\n" +
-        $"To: <sip:probe@127.0.0.1:{SipPort}>\r\n" +
-        $"Call-ID: ready-{Environment.ProcessId}-{localPort}@127.0.0.1\r\n" +
-        $"CSeq: {attempt} OPTIONS\r\n" +
-        "Content-Length: 0\r\n\r\n");
 
     // `dotnet test` tells its children which host it runs on; fall back to PATH.
     private static string DotnetHost() =>
