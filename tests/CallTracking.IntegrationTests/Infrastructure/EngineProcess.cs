@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace CallTracking.IntegrationTests.Infrastructure;
@@ -16,7 +17,12 @@ public sealed class EngineProcess : IAsyncDisposable
 
     public static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(20);
 
-    private static readonly JsonSerializerOptions ConfigJson = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions ConfigJson = new()
+    {
+        WriteIndented = true,
+        // Keep "+15551230001" readable in the config file a person opens after a failure.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     private readonly CapturedProcess _process;
 
