@@ -1,0 +1,148 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace CallTracking.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real engine, started as its own process:
+/// <c>dotnet calltracking.dll run --config &lt;dir&gt;/engine.json --Data:Path=&lt;dir&gt;/data [args]</c>.
+/// Its output goes to <see cref="Log"/> and to <c>&lt;dir&gt;/engine.log</c>.
+/// <see cref="StartAsync(TestDirectory, int, object, string[])"/> returns once the engine is
+/// ready: its SIP port answers an OPTIONS over UDP with any SIP response, or it
+/// logged <see cref="StartedMarker"/>. Disposing always stops it.
+/// </summary>
+public sealed class EngineProcess : IAsyncDisposable
+{
+    public const string StartedMarker = "CallTracking engine started";
+
+    public static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(20);
+
+    private static readonly JsonSerializerOptions ConfigJson = new()
+    {
+        WriteIndented = true,
+        // Keep "+15551230001" readable in the config file a person opens after a failure.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private readonly CapturedProcess _process;
+
+    private EngineProcess(CapturedProcess process, TestDirectory directory, int sipPort)
+    {
+        _process = process;
+        Directory = directory;
+        SipPort = sipPort;
+    }
+
+    public TestDirectory Directory { get; }
+
+    /// <summary>The port of the engine's SIP listeners on 127.0.0.1 (UDP and TCP).</summary>
+    public int SipPort { get; }
+
+    public string Log => _process.Output;
+
+    public string CommandLine => _process.CommandLine;
+
+    public int? ExitCode => _process.ExitCode;
+
+    public bool HasExited => _process.HasExited;
+
+    public string LogTail(int lines = 40) => _process.Tail(lines);
+
+    /// <summary>Serialises <paramref name="config"/> (an object, e.g. from <see cref="EngineConfigs"/>) as the engine's JSON config.</summary>
+    public static Task<EngineProcess> StartAsync(TestDirectory directory, int sipPort, object config, params string[] arguments) =>
+        StartAsync(directory, sipPort, JsonSerializer.Serialize(config, ConfigJson), arguments);
+
+    /// <summary>Starts the engine with <paramref name="configJson"/> written verbatim as its config file.</summary>
+    public static async Task<EngineProcess> StartAsync(TestDirectory directory, int sipPort, string configJson, params string[] arguments)
+    {
+        var configPath = directory.File("engine.json");
+        await File.WriteAllTextAsync(configPath, configJson).ConfigureAwait(false);
+        var dataPath = directory.SubDirectory("data");
+        var engineDll = Path.Combine(AppContext.BaseDirectory, "calltracking.dll");
+        if (!File.Exists(engineDll))
+        {
+            throw new FileNotFoundException("The engine is not in the test output folder; build the solution first.", engineDll);
+        }
+
+        string[] all = [engineDll, "run", "--config", configPath, $"--Data:Path={dataPath}", .. arguments];
+        var process = CapturedProcess.Start(DotnetHost(), all, directory.Path, directory.File("engine.log"));
+        var engine = new EngineProcess(process, directory, sipPort);
+        try
+        {
+            await engine.WaitUntilReadyAsync().ConfigureAwait(false);
+            return engine;
+        }
+        catch
+        {
+            await engine.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>SIGTERM, then SIGKILL if the engine has not exited after <paramref name="grace"/> (default 10 s). Returns the exit code.</summary>
+    public async Task<int> StopAsync(TimeSpan? grace = null)
+    {
+        if (!_process.HasExited)
+        {
+            await _process.SignalAsync("TERM").ConfigureAwait(false);
+            if (!await _process.WaitForExitAsync(grace ?? TimeSpan.FromSeconds(10)).ConfigureAwait(false))
+            {
+                _process.Kill();
+            }
+        }
+
+        return await _process.WaitForExitAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>SIGKILL: the engine dies without any chance to clean up (crash test).</summary>
+    public void Kill() => _process.Kill();
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        finally
+        {
+            _process.Dispose();
+        }
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        var deadline = DateTime.UtcNow + ReadyTimeout;
+        while (true)
+        {
+            if (Log.Contains(StartedMarker, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            if (_process.HasExited)
+            {
+                await _process.WaitForExitAsync().ConfigureAwait(false);
+                throw new EngineStartException(
+                    $"The engine exited with code {_process.ExitCode} before it was ready.", this);
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new EngineStartException(
+                    $"The engine was not ready after {ReadyTimeout.TotalSeconds:0} s: no SIP response to OPTIONS on udp:127.0.0.1:{SipPort} and no \"{StartedMarker}\" in its log.",
+                    this);
+            }
+
+            if (await SipOptionsProbe.AnswersAsync(SipPort, TimeSpan.FromMilliseconds(250)).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            await Task.Delay(50).ConfigureAwait(false);
+        }
+    }
+
+    // `dotnet test` tells its children which host it runs on; fall back to PATH.
+    private static string DotnetHost() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+}
