@@ -79,6 +79,22 @@ public sealed partial class SipCore : ISipMessageHandler, ITransactionUser, IAsy
     /// <summary>Calls ringing or answered now.</summary>
     public int ActiveCalls => _sessions.Count;
 
+    /// <summary>The call with this SIP Call-ID, while it is ringing or answered.</summary>
+    public bool TryGetCall(string callId, out InboundCall call)
+    {
+        foreach (var session in _sessions.Values)
+        {
+            if (string.Equals(session.Call.CallId, callId, StringComparison.Ordinal))
+            {
+                call = session.Call;
+                return true;
+            }
+        }
+
+        call = null!;
+        return false;
+    }
+
     public void OnReceived(SipMessage message, SipParseStatus status, SipParseError error, in SipRemote source, SipListener listener)
     {
         ArgumentNullException.ThrowIfNull(message);
