@@ -38,4 +38,8 @@ internal static class SippAgainstEngine
             await Task.Delay(50);
         }
     }
+
+    /// <summary>The SIP port sipp bound (-p), read from its command line.</summary>
+    public static string SippPort(SippResult result) =>
+        System.Text.RegularExpressions.Regex.Match(result.CommandLine, @" -p (\d+)").Groups[1].Value;
 }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using CallTracking.IntegrationTests.Infrastructure;
 
 namespace CallTracking.IntegrationTests.Sip;
@@ -27,7 +26,7 @@ public sealed class TwilioOriginationTests
 
         SippAgainstEngine.AssertAllCallsSucceeded(result, 1, engine);
         var ok = SippAgainstEngine.Single(result, m => m.Received && m.StatusCode == 200 && m.Method == "INVITE");
-        var sippPort = Regex.Match(result.CommandLine, @" -p (\d+)").Groups[1].Value;
+        var sippPort = SippAgainstEngine.SippPort(result);
 
         // RFC 3261 §12.1.1: every Record-Route copied, in order.
         Assert.Equal(
