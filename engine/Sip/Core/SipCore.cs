@@ -248,12 +248,18 @@ public sealed partial class SipCore : ISipMessageHandler, ITransactionUser, IAsy
             return;
         }
 
-        SendStateless(message, source, 400, Encoding.ASCII.GetString(SipParseErrors.ReasonPhrase(error)));
+        // 505 for another SIP version (RFC 3261 §21.5.7), 513 for an oversized message (§21.5.11), else 400.
+        SendStateless(message, source, SipParseErrors.StatusCode(error), Encoding.ASCII.GetString(SipParseErrors.ReasonPhrase(error)));
     }
 
+    /// <summary>
+    /// The response copies Via, From, To, Call-ID and CSeq verbatim (RFC 3261 §8.2.6.2), and the client matches it
+    /// by branch and CSeq method (§17.1.3): a CSeq whose number is broken can still be copied and is exactly what
+    /// the 400 must name, so only its presence is required.
+    /// </summary>
     private static bool CanAnswer(SipMessage message)
         => message.HasHeader(HeaderKind.Via) && message.HasHeader(HeaderKind.From) && message.HasHeader(HeaderKind.To)
-            && !message.CallId.IsEmpty && message.CSeqNumber > 0 && !message.TopVia.Branch.IsEmpty;
+            && !message.CallId.IsEmpty && message.HasHeader(HeaderKind.CSeq) && !message.TopVia.Branch.IsEmpty;
 
     /// <summary>SIPVicious and friends announce themselves; they get silence (RFC 3261 allows dropping).</summary>
     private static bool IsScanner(SipMessage message)

@@ -16,6 +16,9 @@ public sealed record SippResult(
     /// <summary>sipp exits 0 when every call succeeded, 1 when at least one failed; 97, 99, 255 are internal/fatal errors.</summary>
     public bool AllSucceeded => ExitCode == 0 && FailedCalls == 0;
 
+    /// <summary>Every message sipp sent and received, in order, read from <see cref="MessageTrace"/>.</summary>
+    public IReadOnlyList<TracedSipMessage> Messages => SippMessageTrace.Parse(MessageTrace);
+
     /// <summary>A failure report: command, counters, error trace tail, output tail, and the engine's log tail when given.</summary>
     public string Describe(EngineProcess? engine = null)
     {
