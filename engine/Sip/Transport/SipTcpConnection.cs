@@ -284,12 +284,17 @@ public sealed partial class SipTcpConnection : IAsyncDisposable
         try
         {
             // Closing with unread bytes in our receive buffer sends a RST instead of a FIN (RFC 1122 §4.2.2.13).
-            while (_socket.Available > 0)
+            // Bounded, so a peer that keeps sending cannot hold this thread.
+            var discarded = 0;
+            while (_socket.Available > 0 && discarded < SipMessage.MaxMessageSize)
             {
-                if (_socket.Receive(scratch) == 0)
+                var read = _socket.Receive(scratch);
+                if (read == 0)
                 {
                     return;
                 }
+
+                discarded += read;
             }
 
             if (wait <= TimeSpan.Zero)
