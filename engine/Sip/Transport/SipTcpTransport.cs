@@ -18,6 +18,10 @@ public sealed partial class SipTcpTransport : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<long, SipTcpConnection> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
+
+    // Guards opening outbound connections against each other and against disposal.
+    private readonly Lock _opening = new();
+    private bool _disposed;
     private long _lastConnectionId;
     private Task _accepting = Task.CompletedTask;
 
@@ -66,27 +70,60 @@ public sealed partial class SipTcpTransport : IAsyncDisposable
     /// </summary>
     public bool TrySend(ReadOnlySpan<byte> message, in SipRemote remote)
     {
-        if (_stopping.IsCancellationRequested)
-        {
-            return false;
-        }
-
         if (remote.ConnectionId != 0 && _connections.TryGetValue(remote.ConnectionId, out var named))
         {
             return named.TrySend(message);
         }
 
-        foreach (var open in _connections.Values)
+        SipTcpConnection? connection;
+        var opened = false;
+
+        // Finding and opening happen under one lock so that two requests to a new address share one connection,
+        // and so that no connection is opened once disposal has begun.
+        lock (_opening)
         {
-            if (open.Remote.Equals(remote.EndPoint))
+            if (_disposed)
             {
-                return open.TrySend(message);
+                connection = null;
+            }
+            else
+            {
+                connection = Find(remote.EndPoint);
+                if (connection is null)
+                {
+                    connection = SipTcpConnection.Outbound(Interlocked.Increment(ref _lastConnectionId), remote.EndPoint, Listener, _handler, _metrics, _logger);
+                    _connections[connection.Id] = connection;
+                    opened = true;
+                }
             }
         }
 
-        var connection = SipTcpConnection.Outbound(Interlocked.Increment(ref _lastConnectionId), remote.EndPoint, Listener, _handler, _metrics, _logger);
-        Track(connection);
+        if (opened)
+        {
+            // Started outside the lock: a connection may deliver messages (run the handler) before Start returns.
+            Run(connection!);
+        }
+
+        if (connection is null)
+        {
+            _metrics.SendFailed(SipTransportKind.Tcp);
+            return false;
+        }
+
         return connection.TrySend(message);
+    }
+
+    private SipTcpConnection? Find(IPEndPoint remote)
+    {
+        foreach (var open in _connections.Values)
+        {
+            if (open.Remote.Equals(remote))
+            {
+                return open;
+            }
+        }
+
+        return null;
     }
 
     private async Task AcceptLoopAsync()
@@ -109,13 +146,25 @@ public sealed partial class SipTcpTransport : IAsyncDisposable
                 continue;
             }
 
-            Track(SipTcpConnection.Accepted(Interlocked.Increment(ref _lastConnectionId), socket, Listener, _handler, _metrics, _logger));
+            SipTcpConnection accepted;
+            lock (_opening)
+            {
+                if (_disposed)
+                {
+                    socket.Dispose();
+                    break;
+                }
+
+                accepted = SipTcpConnection.Accepted(Interlocked.Increment(ref _lastConnectionId), socket, Listener, _handler, _metrics, _logger);
+                _connections[accepted.Id] = accepted;
+            }
+
+            Run(accepted);
         }
     }
 
-    private void Track(SipTcpConnection connection)
+    private void Run(SipTcpConnection connection)
     {
-        _connections[connection.Id] = connection;
         connection.Start();
         _ = connection.Completion.ContinueWith(
             (_, state) => ((ConcurrentDictionary<long, SipTcpConnection>)state!).TryRemove(connection.Id, out SipTcpConnection? _),
@@ -125,22 +174,26 @@ public sealed partial class SipTcpTransport : IAsyncDisposable
             TaskScheduler.Default);
     }
 
-    /// <summary>Stops accepting, then closes every connection after what is queued on it has been written.</summary>
+    /// <summary>
+    /// Stops accepting, then closes every connection at once, each after what is queued on it has been written
+    /// (bounded by <see cref="SipTcpConnection.DrainTimeout"/>).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        if (_stopping.IsCancellationRequested)
+        lock (_opening)
         {
-            return;
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
         _listenSocket.Dispose();
         await _accepting.ConfigureAwait(false);
-        foreach (var connection in _connections.Values)
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-        }
-
+        await Task.WhenAll(_connections.Values.Select(c => c.DisposeAsync().AsTask())).ConfigureAwait(false);
         _stopping.Dispose();
     }
 

@@ -33,9 +33,14 @@ public sealed class SipTransportMetrics
 
     public void ParseFailed(SipTransportKind transport) => _parseFailures.Add(1, new KeyValuePair<string, object?>("transport", Name(transport)));
 
-    public void ConnectionOpened()
+    /// <param name="inbound">A connection a peer opened to us (counted as accepted) rather than one we opened.</param>
+    public void ConnectionOpened(bool inbound)
     {
-        _connectionsAccepted.Add(1);
+        if (inbound)
+        {
+            _connectionsAccepted.Add(1);
+        }
+
         _connectionsOpen.Add(1);
     }
 

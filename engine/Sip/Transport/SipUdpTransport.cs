@@ -120,9 +120,19 @@ public sealed partial class SipUdpTransport : IAsyncDisposable
                 {
                     break;
                 }
+                catch (SocketException) when (token.IsCancellationRequested)
+                {
+                    break;
+                }
                 catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize or SocketError.NetworkReset)
                 {
                     // ICMP errors from earlier sends surface here on some stacks; they are not about this socket.
+                    continue;
+                }
+                catch (SocketException e)
+                {
+                    // Anything else is unexpected, but a receive loop that dies takes the listener down silently.
+                    LogReceiveFailed(e.SocketErrorCode);
                     continue;
                 }
 
@@ -185,6 +195,9 @@ public sealed partial class SipUdpTransport : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "UDP send to {Remote} failed: {Error}")]
     private partial void LogSendFailed(IPEndPoint remote, SocketError error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "UDP receive failed: {Error}")]
+    private partial void LogReceiveFailed(SocketError error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Handling a message from {Remote} failed")]
     private partial void LogHandlerFailed(Exception exception, IPEndPoint remote);
