@@ -71,14 +71,26 @@ public sealed partial class SipCore
             return;
         }
 
+        bool ourInviteInProgress;
+        bool theirsUnanswered;
         lock (session.Lock)
         {
-            // RFC 3261 §14.2: an INVITE while our own is pending, or while theirs still waits for its ACK, is glare.
-            if (session.OutgoingInvite is { State: not TransactionState.Terminated } || session.PendingInvite is { State: TransactionState.Proceeding })
-            {
-                Respond(transaction, request, source, 491, "Request Pending", localTag);
-                return;
-            }
+            ourInviteInProgress = session.OutgoingInvite is { State: TransactionState.Calling or TransactionState.Proceeding };
+            theirsUnanswered = session.PendingInvite is { HasSentFinalResponse: false };
+        }
+
+        // RFC 3261 §14.2: an INVITE while one of ours is in progress is glare (491); one before we answered the
+        // previous INVITE gets 500 with a random Retry-After of up to 10 s.
+        if (ourInviteInProgress)
+        {
+            Respond(transaction, request, source, 491, "Request Pending", localTag);
+            return;
+        }
+
+        if (theirsUnanswered)
+        {
+            Respond(transaction, request, source, 500, "Server Internal Error", localTag, $"Retry-After: {_ids.NextRetryAfterSeconds()}\r\n");
+            return;
         }
 
         var timer = _sessionTimers.Decide(request);

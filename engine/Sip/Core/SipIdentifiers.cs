@@ -34,6 +34,14 @@ public sealed class SipIdentifiers
         return 1u + (uint)(bytes[0] << 8 | bytes[1]);
     }
 
+    /// <summary>RFC 3261 §14.2: a random Retry-After between 0 and 10 seconds, so two glaring peers do not retry in step.</summary>
+    public int NextRetryAfterSeconds()
+    {
+        Span<byte> random = stackalloc byte[1];
+        _fill(random);
+        return random[0] % 11;
+    }
+
     /// <summary>Random bytes from the same source, for ids that are not SIP tokens (SDP session ids).</summary>
     public void Fill(Span<byte> destination) => _fill(destination);
 

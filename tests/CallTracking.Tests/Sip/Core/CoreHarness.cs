@@ -28,7 +28,7 @@ internal sealed class CoreHarness : IAsyncDisposable
     {
         Ports = new RtpPortAllocator(new RtpPortRange(20000, 20000 + (portPairs * 2) - 1));
         Core = new SipCore(
-            options ?? new SipCoreOptions(),
+            (options ?? new SipCoreOptions()) with { ShutdownGrace = TimeSpan.Zero },
             new TrunkAdmission([new Trunk("carrier", [IPNetwork.Parse("10.0.0.0/8")])]),
             new TrackingNumberDirectory([new TrackingNumber("+15551230001", "Google Ads")]),
             Transport,
@@ -79,7 +79,7 @@ internal sealed class CoreHarness : IAsyncDisposable
         "v=0\r\no=carrier 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n" +
         "m=audio 30000 RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\na=sendrecv\r\n";
 
-    public static string Sdp(string direction) => PcmuOffer.Replace("a=sendrecv", "a=" + direction, StringComparison.Ordinal);
+    public static string OfferWith(string direction) => PcmuOffer.Replace("a=sendrecv", "a=" + direction, StringComparison.Ordinal);
 
     /// <summary>An INVITE as a trunk sends it; <paramref name="headers"/> lines end in CRLF.</summary>
     public static string Invite(string branch, string callId = "call-1", string number = "+15551230001", string headers = "", string? sdp = PcmuOffer, uint cseq = 1, string toTag = "")
