@@ -168,7 +168,8 @@ public sealed class CliApp
                 --config FILE, environment variables CALLTRACKING_Section__Key, and
                 --Section:Key=value (or --Section:Key value) on this command line.
                 Exit codes: 0 after a clean shutdown, 2 for a bad command line,
-                78 (EX_CONFIG) when the configuration is invalid (each fault is printed to stderr).
+                78 (EX_CONFIG) when the configuration is invalid (each fault is printed to stderr),
+                69 (EX_UNAVAILABLE) when a SIP endpoint cannot be bound (port in use, address not here).
                 """);
             _run.Options.Add(runConfig);
             _run.SetAction((parse, ct) => app.RunEngineAsync(parse, parse.GetValue(runConfig), overrides, ct));

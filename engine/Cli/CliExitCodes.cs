@@ -10,4 +10,7 @@ public static class CliExitCodes
 
     /// <summary>EX_CONFIG from sysexits.h: the configuration is invalid.</summary>
     public const int Config = 78;
+
+    /// <summary>EX_UNAVAILABLE: the configuration was valid but the engine could not start (a SIP port in use).</summary>
+    public const int StartFailed = 69;
 }

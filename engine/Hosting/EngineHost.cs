@@ -51,16 +51,13 @@ public static partial class EngineHost
         {
             LogStartFailed(app.Logger, e.Message);
             await Console.Error.WriteLineAsync("calltracking: " + e.Message).ConfigureAwait(false);
-            return StartFailedExitCode;
+            return Cli.CliExitCodes.StartFailed;
         }
 
         LogStarted(app.Logger, string.Join(", ", settings.Sip.Listen), settings.Trunks.Count, settings.Numbers.Count);
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         return 0;
     }
-
-    // EX_UNAVAILABLE (sysexits.h): the configuration was fine but the machine would not let us start.
-    private const int StartFailedExitCode = 69;
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Critical, Message = "CallTracking engine could not start: {Reason}")]
     private static partial void LogStartFailed(ILogger logger, string reason);

@@ -66,6 +66,17 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
             LogListening(listener.ToString());
         }
 
+        // Both are valid configurations, but an operator who left them empty will otherwise only see 403s and 404s.
+        if (_settings.Trunks.Count == 0)
+        {
+            LogNoTrunks();
+        }
+
+        if (_settings.Numbers.Count == 0)
+        {
+            LogNoNumbers();
+        }
+
         return Task.CompletedTask;
     }
 
@@ -80,6 +91,12 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
         await _core.DisposeAsync().ConfigureAwait(false);
         await _transports.DisposeAsync().ConfigureAwait(false);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No trunks configured: every SIP request will be refused 403. Add your carrier's signalling addresses under Trunks[].Allow.")]
+    private partial void LogNoTrunks();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No tracking numbers configured: every call will be answered 404. List them under Numbers[].Number in E.164.")]
+    private partial void LogNoNumbers();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "SIP listening on {Listener}")]
     private partial void LogListening(string listener);
