@@ -14,11 +14,11 @@ public sealed class SipCoreMetrics
     public SipCoreMetrics(Meter meter)
     {
         ArgumentNullException.ThrowIfNull(meter);
-        _rejections = meter.CreateCounter<long>("sip.requests.rejected", "{request}", "Requests answered with an error, by reason");
-        _callsStarted = meter.CreateCounter<long>("calls.started", "{call}", "Calls accepted for a tracking number");
-        _callsEnded = meter.CreateCounter<long>("calls.ended", "{call}", "Calls ended, by reason");
-        _callsActive = meter.CreateUpDownCounter<long>("calls.active", "{call}", "Calls ringing or answered now");
-        _strayResponses = meter.CreateCounter<long>("sip.responses.stray", "{response}", "Responses that matched no transaction");
+        _rejections = meter.CreateCounter<long>("calltracking.sip.requests.rejected", "{request}", "Requests answered with an error, by reason");
+        _callsStarted = meter.CreateCounter<long>("calltracking.calls.started", "{call}", "Calls accepted for a tracking number");
+        _callsEnded = meter.CreateCounter<long>("calltracking.calls.ended", "{call}", "Calls ended, by reason");
+        _callsActive = meter.CreateUpDownCounter<long>("calltracking.calls.active", "{call}", "Calls ringing or answered now");
+        _strayResponses = meter.CreateCounter<long>("calltracking.sip.responses.stray", "{response}", "Responses that matched no transaction");
     }
 
     /// <param name="reason">A short snake_case reason: forbidden, not_found, bad_request, too_many_hops …</param>

@@ -17,12 +17,12 @@ public sealed class SipTransportMetrics
     public SipTransportMetrics(Meter meter)
     {
         ArgumentNullException.ThrowIfNull(meter);
-        _received = meter.CreateCounter<long>("sip.messages.received", "{message}", "SIP messages framed from the network");
-        _sent = meter.CreateCounter<long>("sip.messages.sent", "{message}", "SIP messages handed to a socket");
-        _sendFailures = meter.CreateCounter<long>("sip.send.failures", "{message}", "SIP messages that could not be sent");
-        _parseFailures = meter.CreateCounter<long>("sip.parse.failures", "{message}", "Messages that could not be parsed");
-        _connectionsAccepted = meter.CreateCounter<long>("sip.connections.accepted", "{connection}", "TCP connections accepted");
-        _connectionsOpen = meter.CreateUpDownCounter<long>("sip.connections.open", "{connection}", "TCP connections open");
+        _received = meter.CreateCounter<long>("calltracking.sip.messages.received", "{message}", "SIP messages framed from the network");
+        _sent = meter.CreateCounter<long>("calltracking.sip.messages.sent", "{message}", "SIP messages handed to a socket");
+        _sendFailures = meter.CreateCounter<long>("calltracking.sip.send.failures", "{message}", "SIP messages that could not be sent");
+        _parseFailures = meter.CreateCounter<long>("calltracking.sip.parse.failures", "{message}", "Messages that could not be parsed");
+        _connectionsAccepted = meter.CreateCounter<long>("calltracking.sip.connections.accepted", "{connection}", "TCP connections accepted");
+        _connectionsOpen = meter.CreateUpDownCounter<long>("calltracking.sip.connections.open", "{connection}", "TCP connections open");
     }
 
     public void Received(SipTransportKind transport) => _received.Add(1, new KeyValuePair<string, object?>("transport", Name(transport)));

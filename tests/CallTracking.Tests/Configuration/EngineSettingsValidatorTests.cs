@@ -123,7 +123,7 @@ public sealed class EngineSettingsValidatorTests
     }
 
     [Theory]
-    [InlineData("sip.example.com", true)]
+    [InlineData("calltracking.sip.example.com", true)]
     [InlineData("203.0.113.7", true)]
     [InlineData("2001:db8::1", true)]
     [InlineData("300.1.1.1", false)]

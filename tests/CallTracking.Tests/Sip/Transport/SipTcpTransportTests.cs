@@ -125,7 +125,7 @@ public sealed class SipTcpTransportTests : IAsyncLifetime
         Assert.Equal(SipParseError.MessageTooLarge, received.Error);
         Assert.Equal(BadRequest400, await peer.ReceiveMessageAsync());
         Assert.Equal(0, await peer.ReadToEndAsync());
-        Assert.Equal(1, _metrics.Total("sip.parse.failures", "tcp"));
+        Assert.Equal(1, _metrics.Total("calltracking.sip.parse.failures", "tcp"));
     }
 
     [Fact]
@@ -151,8 +151,8 @@ public sealed class SipTcpTransportTests : IAsyncLifetime
         Assert.Equal(SipParseStatus.Complete, response.Status);
         Assert.Equal(farEnd, response.Source.EndPoint);
         Assert.NotEqual(0, response.Source.ConnectionId);
-        Assert.Equal(0, _metrics.Total("sip.connections.accepted"));
-        Assert.Equal(1, _metrics.Total("sip.connections.open"));
+        Assert.Equal(0, _metrics.Total("calltracking.sip.connections.accepted"));
+        Assert.Equal(1, _metrics.Total("calltracking.sip.connections.open"));
     }
 
     [Fact]
@@ -162,13 +162,13 @@ public sealed class SipTcpTransportTests : IAsyncLifetime
         await peer.SendAsync(SipTestMessages.Options);
         await _handler.NextAsync();
         Assert.Equal(1, _transport.ConnectionCount);
-        Assert.Equal(1, _metrics.Total("sip.connections.accepted"));
-        Assert.Equal(1, _metrics.Total("sip.connections.open"));
+        Assert.Equal(1, _metrics.Total("calltracking.sip.connections.accepted"));
+        Assert.Equal(1, _metrics.Total("calltracking.sip.connections.open"));
 
         await peer.DisposeAsync();
 
         await WaitUntil(() => _transport.ConnectionCount == 0);
-        await WaitUntil(() => _metrics.Total("sip.connections.open") == 0);
+        await WaitUntil(() => _metrics.Total("calltracking.sip.connections.open") == 0);
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public sealed class SipTcpTransportTests : IAsyncLifetime
 
         Assert.Equal(0, await peer.ReadToEndAsync());
         Assert.False(_transport.TrySend(SipTestMessages.Ok200WithSdp, options.Source));
-        Assert.Equal(queued, _metrics.Total("sip.messages.sent", "tcp"));
+        Assert.Equal(queued, _metrics.Total("calltracking.sip.messages.sent", "tcp"));
     }
 
     [Fact]
@@ -215,7 +215,7 @@ public sealed class SipTcpTransportTests : IAsyncLifetime
 
         Assert.True(accepted >= SipTcpConnection.SendQueueCapacity);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5));
-        Assert.Equal(1, _metrics.Total("sip.send.failures", "tcp"));
+        Assert.Equal(1, _metrics.Total("calltracking.sip.send.failures", "tcp"));
 
         // The peer goes away with unread data (a RST): the stuck writer fails and the connection is removed.
         peer.Socket.LingerState = new LingerOption(true, 0);

@@ -115,7 +115,7 @@ public abstract class SipTransportContract : IAsyncLifetime
         await Handler.NextAsync();
         Assert.Equal(SipParseStatus.Complete, options.Status);
         Assert.Equal(2, Handler.Count);
-        Assert.Equal(2, Harness.Metrics.Total("sip.messages.received", Name(Kind)));
+        Assert.Equal(2, Harness.Metrics.Total("calltracking.sip.messages.received", Name(Kind)));
     }
 
     [Fact]
@@ -185,10 +185,10 @@ public abstract class SipTransportContract : IAsyncLifetime
         await Handler.NextAsync();
 
         var transport = Name(Kind);
-        Assert.Equal(2, Harness.Metrics.Total("sip.messages.received", transport));
-        Assert.Equal(1, Harness.Metrics.Total("sip.messages.sent", transport));
-        Assert.Equal(1, Harness.Metrics.Total("sip.parse.failures", transport));
-        Assert.Equal(0, Harness.Metrics.Total("sip.send.failures", transport));
+        Assert.Equal(2, Harness.Metrics.Total("calltracking.sip.messages.received", transport));
+        Assert.Equal(1, Harness.Metrics.Total("calltracking.sip.messages.sent", transport));
+        Assert.Equal(1, Harness.Metrics.Total("calltracking.sip.parse.failures", transport));
+        Assert.Equal(0, Harness.Metrics.Total("calltracking.sip.send.failures", transport));
     }
 
     private protected static string Name(SipTransportKind kind) => kind.ToString().ToLowerInvariant();
