@@ -39,7 +39,12 @@ public static class DialogRequestWriter
         writer.WriteHeader("From"u8, Encoding.ASCII.GetBytes(dialog.LocalParty));
         writer.WriteHeader("To"u8, Encoding.ASCII.GetBytes(dialog.RemoteParty));
         writer.WriteHeader("Call-ID"u8, Encoding.ASCII.GetBytes(dialog.Id.CallId));
-        writer.WriteHeader("CSeq"u8, Encoding.ASCII.GetBytes(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{cseq} {MethodName(method)}")));
+        Span<byte> cseqValue = stackalloc byte[32];
+        cseq.TryFormat(cseqValue, out var digits, provider: System.Globalization.CultureInfo.InvariantCulture);
+        cseqValue[digits] = (byte)' ';
+        var methodName = SipMethods.GetName(method);
+        methodName.CopyTo(cseqValue[(digits + 1)..]);
+        writer.WriteHeader("CSeq"u8, cseqValue[..(digits + 1 + methodName.Length)]);
         if (contact.Length > 0)
         {
             writer.WriteHeader("Contact"u8, Encoding.ASCII.GetBytes(contact));
@@ -84,25 +89,6 @@ public static class DialogRequestWriter
         var requestUri = UriOf(routeSet[0]);
         return (requestUri, routes, requestUri);
     }
-
-    internal static string MethodName(SipMethod method) => method switch
-    {
-        SipMethod.Invite => "INVITE",
-        SipMethod.Ack => "ACK",
-        SipMethod.Bye => "BYE",
-        SipMethod.Cancel => "CANCEL",
-        SipMethod.Options => "OPTIONS",
-        SipMethod.Register => "REGISTER",
-        SipMethod.Info => "INFO",
-        SipMethod.Update => "UPDATE",
-        SipMethod.Prack => "PRACK",
-        SipMethod.Subscribe => "SUBSCRIBE",
-        SipMethod.Notify => "NOTIFY",
-        SipMethod.Refer => "REFER",
-        SipMethod.Message => "MESSAGE",
-        SipMethod.Publish => "PUBLISH",
-        _ => throw new ArgumentOutOfRangeException(nameof(method), method, "No method name"),
-    };
 
     private static bool IsLooseRoute(string route)
     {
