@@ -186,15 +186,10 @@ public sealed class CallRecorder : IDisposable
         IsCompleted = true;
 
         // The decoder drops pre-skip samples at the start, so the packets must
-        // cover Duration + pre-skip; the EOS granule trims what lies beyond.
+        // cover Duration + pre-skip; the EOS granule trims what lies beyond. At
+        // least one frame goes on the EOS page so it is never a page without packets.
         int preSkip = _writer.PreSkip;
-        if (preSkip == 0)
-        {
-            _writer.Complete();
-            return;
-        }
-
-        int extraFrames = (preSkip + SamplesPerFrameAt48k - 1) / SamplesPerFrameAt48k;
+        int extraFrames = Math.Max(1, (preSkip + SamplesPerFrameAt48k - 1) / SamplesPerFrameAt48k);
         for (int i = 1; i <= extraFrames; i++)
         {
             Interleave(default, channel: 0, _leftUpsampler);

@@ -95,7 +95,11 @@ public sealed class OggOpusWriter
         _lastFlush = now;
     }
 
-    /// <summary>Writes the last page, flagged EOS, and flushes the stream.</summary>
+    /// <summary>
+    /// Writes the last page, flagged EOS, and flushes the stream. When the last
+    /// page was already flushed the EOS page carries no packet: valid Ogg, but
+    /// opusinfo warns about it, so prefer <see cref="Complete(ReadOnlySpan{byte}, int, int)"/>.
+    /// </summary>
     public void Complete()
     {
         _pages.WriteEndOfStream();

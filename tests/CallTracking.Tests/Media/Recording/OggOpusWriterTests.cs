@@ -126,4 +126,37 @@ public sealed class OggOpusWriterTests
         Assert.Equal(2, decoded.Channels);
         Assert.InRange(decoded.Duration.TotalMilliseconds, 2980, 3020);
     }
+
+    [Fact]
+    public void Complete_right_after_a_flush_ends_with_an_empty_eos_page_that_still_decodes()
+    {
+        using var temp = new TempFolder();
+        string path = temp.File("empty-eos.opus");
+        using var encoder = new TestOpusEncoder(sampleRate: 8000, channels: 1);
+        var pcm = Signals.Tone(440, 8000, TimeSpan.FromSeconds(1));
+        var packet = new byte[4000];
+        using (var file = File.Create(path))
+        {
+            var writer = new OggOpusWriter(file, 5, 1, 8000, encoder.Lookahead * 6, "v", []);
+            for (int frame = 0; frame < 50; frame++)
+            {
+                int length = encoder.Encode(pcm.AsSpan(frame * 160, 160), 160, packet);
+                writer.WriteFrame(packet.AsSpan(0, length), 960);
+                writer.FlushIfDue(TimeSpan.FromMilliseconds(20 * (frame + 1)));
+            }
+
+            writer.Complete();
+        }
+
+        var pages = OggPackets.Pages(File.ReadAllBytes(path));
+        Assert.Empty(pages[^1].SegmentTable);
+        Assert.Equal(48_000, pages[^1].Granule);
+
+        // Valid Ogg, but opusinfo warns about "more than one packet of end trimming"
+        // on a packetless EOS page: the recorder ends with Complete(lastPacket, ...) instead.
+        string wav = temp.File("out.wav");
+        var (exit, output) = ExternalTool.Run("opusdec", "--quiet", "--rate", "8000", path, wav);
+        Assert.True(exit == 0, output);
+        Assert.InRange(DecodedWav.Read(wav).Duration.TotalMilliseconds, 980, 1000);
+    }
 }
