@@ -2,16 +2,18 @@ namespace CallTracking.Media.Audio;
 
 /// <summary>
 /// Converts 16-bit PCM between 16 kHz and 8 kHz by a factor of two: a low-pass
-/// FIR (63-tap windowed sinc, cut-off 3.8 kHz, so the telephone band 300-3400 Hz
+/// FIR (65-tap windowed sinc, cut-off 3.8 kHz, so the telephone band 300-3400 Hz
 /// passes flat) followed by dropping every other sample (16 → 8 kHz), or zero
 /// stuffing followed by the same filter (8 → 16 kHz). The filter delays the
-/// signal by 31 samples at 16 kHz (about 2 ms). State is carried from one call of
+/// signal by 32 samples at 16 kHz (2 ms). State is carried from one call of
 /// <see cref="Process"/> to the next, so a stream can be fed a frame at a time;
 /// one instance per stream. Allocates nothing after construction.
 /// </summary>
 public sealed class Resampler
 {
-    private const int Taps = 63;
+    // Odd length for linear phase; 65 makes the delay (32 samples at 16 kHz) a whole
+    // number of samples at 8 kHz too, so decimation keeps samples on the 8 kHz grid.
+    private const int Taps = 65;
     private const double CutoffHz = 3800;
     private const double FilterRate = 16_000;
 
