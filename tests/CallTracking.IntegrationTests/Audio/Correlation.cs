@@ -1,5 +1,3 @@
-using System.Numerics;
-
 namespace CallTracking.IntegrationTests.Audio;
 
 /// <summary>
@@ -15,8 +13,8 @@ public sealed record Alignment(int Lag, double Coefficient, int SampleRate)
 }
 
 /// <summary>
-/// Cross-correlation of two signals over a lag window, by FFT: O(N log N), about 50 ms for
-/// 10 s at 8 kHz. Each signal's mean is removed first; the coefficient at each lag is
+/// Cross-correlation of two signals over a lag window, by FFT: O(N log N), well under a second
+/// for 10 s at 8 kHz even in a Debug build. Each signal's mean is removed first; the coefficient at each lag is
 /// Σ r[n]·c[n+lag] / √(Σ r[n]² · Σ c[n+lag]²) over the samples the two share at that lag.
 /// </summary>
 public static class Correlation
@@ -99,40 +97,43 @@ public static class Correlation
             size <<= 1;
         }
 
-        var a = new Complex[size];
-        var b = new Complex[size];
-        for (var i = 0; i < r.Length; i++)
+        // Both signals are real: one complex FFT of z = r + i·c gives both spectra,
+        // R[k] = (Z[k] + conj Z[-k]) / 2 and C[k] = (Z[k] − conj Z[-k]) / 2i.
+        var re = new double[size];
+        var im = new double[size];
+        r.CopyTo(re, 0);
+        c.CopyTo(im, 0);
+        Fft(re, im, inverse: false);
+        var productRe = new double[size];
+        var productIm = new double[size];
+        for (var k = 0; k < size; k++)
         {
-            a[i] = r[i];
+            var j = (size - k) & (size - 1);
+            var rRe = (re[k] + re[j]) / 2;
+            var rIm = (im[k] - im[j]) / 2;
+            var cRe = (im[k] + im[j]) / 2;
+            var cIm = (re[j] - re[k]) / 2;
+            // conj(R) · C
+            productRe[k] = (rRe * cRe) + (rIm * cIm);
+            productIm[k] = (rRe * cIm) - (rIm * cRe);
         }
 
-        for (var i = 0; i < c.Length; i++)
-        {
-            b[i] = c[i];
-        }
-
-        Fft(a, inverse: false);
-        Fft(b, inverse: false);
-        for (var i = 0; i < size; i++)
-        {
-            b[i] *= Complex.Conjugate(a[i]);
-        }
-
-        Fft(b, inverse: true);
+        Fft(productRe, productIm, inverse: true);
         // Circular result: x[lag] = Σ r[n] c[n + lag]; negative lags wrap to the end.
         var result = new double[(2 * maxLag) + 1];
         for (var lag = -maxLag; lag <= maxLag; lag++)
         {
             var index = lag >= 0 ? lag : size + lag;
-            result[lag + maxLag] = index >= 0 && index < size ? b[index].Real / size : 0;
+            result[lag + maxLag] = index >= 0 && index < size ? productRe[index] / size : 0;
         }
 
         return result;
     }
 
-    private static void Fft(Complex[] data, bool inverse)
+    /// <summary>In-place iterative radix-2 FFT on separate real and imaginary arrays (length a power of two), unscaled.</summary>
+    private static void Fft(double[] re, double[] im, bool inverse)
     {
-        var n = data.Length;
+        var n = re.Length;
         for (int i = 1, j = 0; i < n; i++)
         {
             var bit = n >> 1;
@@ -144,24 +145,38 @@ public static class Correlation
             j ^= bit;
             if (i < j)
             {
-                (data[i], data[j]) = (data[j], data[i]);
+                (re[i], re[j]) = (re[j], re[i]);
+                (im[i], im[j]) = (im[j], im[i]);
             }
+        }
+
+        var cos = new double[n / 2];
+        var sin = new double[n / 2];
+        for (var k = 0; k < n / 2; k++)
+        {
+            var angle = 2 * Math.PI * k / n;
+            cos[k] = Math.Cos(angle);
+            sin[k] = inverse ? Math.Sin(angle) : -Math.Sin(angle);
         }
 
         for (var length = 2; length <= n; length <<= 1)
         {
-            var angle = 2 * Math.PI / length * (inverse ? 1 : -1);
-            var step = new Complex(Math.Cos(angle), Math.Sin(angle));
+            var half = length / 2;
+            var stride = n / length;
             for (var start = 0; start < n; start += length)
             {
-                var w = Complex.One;
-                for (var k = 0; k < length / 2; k++)
+                for (var k = 0; k < half; k++)
                 {
-                    var even = data[start + k];
-                    var odd = data[start + k + (length / 2)] * w;
-                    data[start + k] = even + odd;
-                    data[start + k + (length / 2)] = even - odd;
-                    w *= step;
+                    var wRe = cos[k * stride];
+                    var wIm = sin[k * stride];
+                    var a = start + k;
+                    var b = a + half;
+                    var oddRe = (re[b] * wRe) - (im[b] * wIm);
+                    var oddIm = (re[b] * wIm) + (im[b] * wRe);
+                    re[b] = re[a] - oddRe;
+                    im[b] = im[a] - oddIm;
+                    re[a] += oddRe;
+                    im[a] += oddIm;
                 }
             }
         }
