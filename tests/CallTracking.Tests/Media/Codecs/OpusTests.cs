@@ -17,7 +17,7 @@ public sealed class OpusTests
         using var encoder = new OpusEncoder(sampleRate, channels, OpusApplication.Voip, bitrate, complexity: 5);
         using var decoder = new OpusDecoder(sampleRate, channels);
         var frameSize = sampleRate / 50;
-        var input = Tone(sampleRate, channels, sampleRate); // 1 s
+        var input = CodecTestSignals.Tone(sampleRate, channels, sampleRate); // 1 s
         var output = new short[input.Length];
         var packet = new byte[MaxPacket];
         for (var offset = 0; offset < input.Length; offset += frameSize * channels)
@@ -119,7 +119,7 @@ public sealed class OpusTests
     {
         using var encoder = new OpusEncoder(16000, 1, OpusApplication.Voip, 24000, 5);
         using var decoder = new OpusDecoder(16000, 1);
-        var pcm = Tone(16000, 1, 320);
+        var pcm = CodecTestSignals.Tone(16000, 1, 320);
         var packet = new byte[MaxPacket];
         var output = new short[320];
         decoder.Decode(packet.AsSpan(0, encoder.Encode(pcm, 320, packet)), output, 320);
@@ -132,22 +132,6 @@ public sealed class OpusTests
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-    }
-
-    /// <summary>440 Hz on the left (or only) channel, 660 Hz on the right, so a channel swap would show.</summary>
-    internal static short[] Tone(int sampleRate, int channels, int samplesPerChannel)
-    {
-        var pcm = new short[samplesPerChannel * channels];
-        for (var i = 0; i < samplesPerChannel; i++)
-        {
-            for (var channel = 0; channel < channels; channel++)
-            {
-                var frequency = channel == 0 ? 440 : 660;
-                pcm[(i * channels) + channel] = (short)(10000 * Math.Sin(2 * Math.PI * frequency * i / sampleRate));
-            }
-        }
-
-        return pcm;
     }
 
     private static double Correlation(short[] input, short[] output, int channels, int channel, int skip, int lag)
