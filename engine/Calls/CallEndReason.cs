@@ -25,4 +25,7 @@ public enum CallEndReason : byte
 
     /// <summary>The engine stopped while the call was up.</summary>
     Shutdown,
+
+    /// <summary>No RTP arrived for Media:InactivitySeconds: the far end is gone without a BYE.</summary>
+    NoMedia,
 }

@@ -1,4 +1,5 @@
 using CallTracking.Engine.Tracking;
+using CallTracking.Media.Sessions;
 
 namespace CallTracking.Engine.Calls;
 
@@ -10,6 +11,7 @@ namespace CallTracking.Engine.Calls;
 public sealed class InboundCall
 {
     private readonly Lock _lock = new();
+    private readonly System.Text.StringBuilder _dtmf = new();
     private CallState _state = CallState.Ringing;
 
     public InboundCall(string callId, TrackingNumber number, string trunk, string callerNumber, string callerName, string? twilioCallSid, string? twilioAccountSid, DateTimeOffset startedAt)
@@ -92,6 +94,37 @@ public sealed class InboundCall
             EndReason = reason;
             EndedAt = now;
             return true;
+        }
+    }
+
+    /// <summary>Keys the caller pressed (RFC 4733), in order.</summary>
+    public string Dtmf
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _dtmf.ToString();
+            }
+        }
+    }
+
+    /// <summary>The recording and the receive quality, once the media has stopped; null before.</summary>
+    public MediaSummary? Media { get; private set; }
+
+    public void AddDtmf(char digit)
+    {
+        lock (_lock)
+        {
+            _dtmf.Append(digit);
+        }
+    }
+
+    public void CompleteMedia(MediaSummary summary)
+    {
+        lock (_lock)
+        {
+            Media = summary;
         }
     }
 

@@ -26,7 +26,7 @@ internal static class ConfigurationShape
             ("MinSESeconds", Integer),
             ("UserAgent", Text),
             ("AnswerDelayMs", Integer))),
-        ("Media", Section(("Address", Text), ("PortRange", Text))),
+        ("Media", Section(("Address", Text), ("PortRange", Text), ("InactivitySeconds", Integer), ("Latching", Text), ("Workers", Integer), ("Record", Text))),
         ("Trunks", new ListNode(Section(("Name", Text), ("Allow", new ListNode(Text))))),
         ("Numbers", new ListNode(Section(("Number", Text), ("Name", Text)))),
         ("Data", Section(("Path", Text))));

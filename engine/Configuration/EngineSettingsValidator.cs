@@ -160,13 +160,39 @@ public sealed class EngineSettingsValidator
             CheckAdvertisedAddress("Media:Address", address, faults);
         }
 
+        var latchAny = false;
+        if (string.Equals(media.Latching, "any", StringComparison.OrdinalIgnoreCase))
+        {
+            latchAny = true;
+        }
+        else if (!string.Equals(media.Latching, "sdp", StringComparison.OrdinalIgnoreCase))
+        {
+            faults.Add(new("Media:Latching", $"\"{media.Latching}\" is not a latching mode: use \"sdp\" (only the address the SDP names) or \"any\" (first source, for NATed carriers)"));
+        }
+
+        if (media.InactivitySeconds is < 5 or > 3600)
+        {
+            faults.Add(new("Media:InactivitySeconds", Invariant($"{media.InactivitySeconds} is outside 5-3600")));
+        }
+
+        if (media.Workers is < 0 or > 256)
+        {
+            faults.Add(new("Media:Workers", Invariant($"{media.Workers} is outside 0-256 (0 = one per core)")));
+        }
+
         if (!RtpPortRange.TryParse(media.PortRange, out var range, out var error))
         {
             faults.Add(new("Media:PortRange", $"\"{media.PortRange}\" is not a valid port range: {error}"));
             return null;
         }
 
-        return new MediaSettings(address, range);
+        return new MediaSettings(
+            address,
+            range,
+            TimeSpan.FromSeconds(Math.Clamp(media.InactivitySeconds, 5, 3600)),
+            latchAny,
+            media.Workers <= 0 ? Environment.ProcessorCount : media.Workers,
+            media.Record);
     }
 
     private static IReadOnlyList<Trunk> ValidateTrunks(IList<TrunkOptions> trunks, List<ConfigurationFault> faults)

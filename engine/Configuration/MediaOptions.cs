@@ -8,4 +8,16 @@ public sealed class MediaOptions
 
     /// <summary>RTP/RTCP port range, <c>start-end</c> with an even start.</summary>
     public string PortRange { get; set; } = "20000-29999";
+
+    /// <summary>No RTP for this many seconds ends the call with BYE.</summary>
+    public int InactivitySeconds { get; set; } = 30;
+
+    /// <summary><c>sdp</c>: hear RTP only from the address the SDP named; <c>any</c>: latch on the first source (NATed carriers).</summary>
+    public string Latching { get; set; } = "sdp";
+
+    /// <summary>Media threads; 0 means one per core.</summary>
+    public int Workers { get; set; }
+
+    /// <summary>Record every answered call.</summary>
+    public bool Record { get; set; } = true;
 }

@@ -47,7 +47,7 @@ public static partial class EngineHost
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (SipStartupException e)
+        catch (StartupException e)
         {
             LogStartFailed(app.Logger, e.Message);
             await Console.Error.WriteLineAsync("calltracking: " + e.Message).ConfigureAwait(false);

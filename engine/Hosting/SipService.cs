@@ -6,21 +6,29 @@ using CallTracking.Engine.Sip.Core;
 using CallTracking.Engine.Sip.Transport;
 using CallTracking.Engine.Sip.Trunks;
 using CallTracking.Engine.Tracking;
+using CallTracking.Media.Native;
+using CallTracking.Media.Recording;
 using CallTracking.Media.Rtp;
+using CallTracking.Media.Sessions;
+using CallTracking.Media.Workers;
 
 namespace CallTracking.Engine.Hosting;
 
 /// <summary>
-/// Runs the SIP stack inside the host: binds every listener at start (a port in use fails start-up with a message
-/// naming the endpoint), and on shutdown hangs up the calls it carries before it closes the sockets.
+/// Runs the SIP stack and the media engine inside the host: binds every listener at start (a port in use fails
+/// start-up with a message naming the endpoint), checks the native libraries, pumps media events into the core,
+/// and on shutdown hangs up the calls it carries, completes their recordings, then closes the sockets.
 /// </summary>
 public sealed partial class SipService : IHostedService, IAsyncDisposable
 {
     private readonly EngineSettings _settings;
     private readonly SipTransports _transports;
+    private readonly MediaEngine _media;
     private readonly SipCore _core;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
+    private Task _pump = Task.CompletedTask;
+    private int _stopped;
 
     public SipService(EngineSettings settings, TrunkAdmission admission, TrackingNumberDirectory numbers, RtpPortAllocator ports, TimeProvider time, IMeterFactory meters, ILoggerFactory loggers)
     {
@@ -32,6 +40,12 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
         _logger = loggers.CreateLogger<SipService>();
         var meter = meters.Create(SipTransportMetrics.MeterName);
         _transports = new SipTransports(new SipTransportMetrics(meter));
+        _media = new MediaEngine(
+            new MediaEngineOptions(MediaBindAddress(settings.Media.Address), settings.Media.PortRange, settings.Media.Workers),
+            ports,
+            () => new OpusRecordingEncoder(),
+            time,
+            meters.Create(MediaMetrics.MeterName));
         var options = new SipCoreOptions
         {
             UserAgent = settings.Sip.UserAgent,
@@ -40,8 +54,11 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
             AnswerDelay = settings.Sip.AnswerDelay,
             SessionExpiresSeconds = (int)settings.Sip.SessionExpires.TotalSeconds,
             MinSESeconds = (int)settings.Sip.MinSE.TotalSeconds,
+            RecordingsPath = settings.Media.Record ? Path.Combine(settings.DataPath, "recordings") : null,
+            MediaInactivity = settings.Media.Inactivity,
+            LatchAnySource = settings.Media.LatchAnySource,
         };
-        _core = new SipCore(options, admission, numbers, _transports, settings.Sip.Timers, ports, new SipIdentifiers(), time, meter, loggers.CreateLogger<SipCore>());
+        _core = new SipCore(options, admission, numbers, _transports, settings.Sip.Timers, _media, new SipIdentifiers(), time, meter, loggers.CreateLogger<SipCore>());
     }
 
     /// <summary>The bound listeners (with the real port when the configuration said 0).</summary>
@@ -49,6 +66,12 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        // A missing codec library must stop start-up with the package to install, not fail the first call.
+        if (!NativeLibraries.TryCheckOpus(out var opusProblem))
+        {
+            throw new StartupException(opusProblem);
+        }
+
         var endpoints = _settings.Sip.Listen.Select(e => (e.Transport, new IPEndPoint(e.Address, e.Port))).ToList();
         try
         {
@@ -56,8 +79,11 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
         }
         catch (SocketException e)
         {
-            throw new SipStartupException($"cannot listen for SIP on {string.Join(", ", _settings.Sip.Listen)}: {e.Message}. Is another SIP server running there? Change Sip:Listen or stop it.", e);
+            throw new StartupException($"cannot listen for SIP on {string.Join(", ", _settings.Sip.Listen)}: {e.Message}. Is another SIP server running there? Change Sip:Listen or stop it.", e);
         }
+
+        _media.Start();
+        _pump = Task.Run(PumpMediaEventsAsync, CancellationToken.None);
 
         // About one receive loop per core: UDP work is parsed and answered on the receiving thread.
         _transports.Start(Math.Max(1, Environment.ProcessorCount));
@@ -65,6 +91,8 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
         {
             LogListening(listener.ToString());
         }
+
+        LogMedia(_settings.Media.PortRange.ToString(), _settings.Media.Workers, _settings.Media.Record ? Path.Combine(_settings.DataPath, "recordings") : "off");
 
         // Both are valid configurations, but an operator who left them empty will otherwise only see 403s and 404s.
         if (_settings.Trunks.Count == 0)
@@ -80,16 +108,61 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    private async Task PumpMediaEventsAsync()
     {
+        await foreach (var mediaEvent in _media.Events.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                _core.OnMediaEvent(mediaEvent);
+            }
+#pragma warning disable CA1031 // One bad event must not stop DTMF and recordings of every other call.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                LogMediaEventFailed(e, mediaEvent.Kind, mediaEvent.SessionId);
+            }
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => StopCoreAsync();
+
+    public async ValueTask DisposeAsync() => await StopCoreAsync().ConfigureAwait(false);
+
+    private async Task StopCoreAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
+        // Order matters: BYE every call (which stops its media), let the workers complete the recordings, let the
+        // pump record them with their calls, and only then close the SIP sockets.
         await _core.DisposeAsync().ConfigureAwait(false);
+        _media.Dispose();
+        await _pump.ConfigureAwait(false);
         await _transports.DisposeAsync().ConfigureAwait(false);
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>RTP binds to Media:Address when it is one of this machine's addresses, else to every address
+    /// (Media:Address is then only what the SDP advertises, as behind a 1:1 NAT).</summary>
+    private static IPAddress MediaBindAddress(string? configured)
     {
-        await _core.DisposeAsync().ConfigureAwait(false);
-        await _transports.DisposeAsync().ConfigureAwait(false);
+        if (configured is null || !IPAddress.TryParse(configured, out var address))
+        {
+            return IPAddress.Any;
+        }
+
+        using var probe = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            probe.Bind(new IPEndPoint(address, 0));
+            return address;
+        }
+        catch (SocketException)
+        {
+            return address.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No trunks configured: every SIP request will be refused 403. Add your carrier's signalling addresses under Trunks[].Allow.")]
@@ -100,4 +173,10 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "SIP listening on {Listener}")]
     private partial void LogListening(string listener);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Media: RTP ports {PortRange}, {Workers} workers, recordings {Recordings}")]
+    private partial void LogMedia(string portRange, int workers, string recordings);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Handling media event {Kind} of session {SessionId} failed")]
+    private partial void LogMediaEventFailed(Exception exception, MediaEventKind kind, long sessionId);
 }

@@ -100,7 +100,7 @@ public sealed partial class SipCore
             return;
         }
 
-        if (!TryNegotiate(request, session, out var sdp, out var failure))
+        if (!TryNegotiate(request, session, out var sdp, out var audio, out var failure))
         {
             // RFC 3261 §14.2: a refused re-INVITE leaves the session as it was.
             Respond(transaction, request, source, 488, "Not Acceptable Here", localTag, $"Warning: 305 {Warn()} \"{failure}\"\r\n");
@@ -117,6 +117,19 @@ public sealed partial class SipCore
 
         var response = BuildResponse(request, source, 200, "OK", localTag, AnswerHeaders(request, session.Listener, timer, copyRecordRoute: false), sdp);
         transaction.SendFinalResponse(200, response);
+        if (audio is not null)
+        {
+            UpdateMedia(session, audio);
+        }
+        else
+        {
+            lock (session.Lock)
+            {
+                // Our offer went in the 2xx: the answer comes in the ACK (RFC 3264 §4).
+                session.AwaitingAnswerInAck = true;
+            }
+        }
+
         ArmSessionTimer(session, timer);
     }
 
@@ -132,7 +145,8 @@ public sealed partial class SipCore
         }
 
         string? sdp = null;
-        if (!request.Body.IsEmpty && !TryNegotiate(request, session, out sdp, out var failure))
+        SdpNegotiatedAudio? audio = null;
+        if (!request.Body.IsEmpty && !TryNegotiate(request, session, out sdp, out audio, out var failure))
         {
             Respond(transaction, request, source, 488, "Not Acceptable Here", localTag, $"Warning: 305 {Warn()} \"{failure}\"\r\n");
             return;
@@ -149,13 +163,19 @@ public sealed partial class SipCore
         }
 
         Respond(transaction, request, source, 200, "OK", localTag, AnswerHeaders(request, session.Listener, timer, copyRecordRoute: false), sdp);
+        if (audio is not null)
+        {
+            UpdateMedia(session, audio);
+        }
+
         ArmSessionTimer(session, timer);
     }
 
     /// <summary>Our SDP for an in-dialog request: an answer to its offer, or our offer when it has none.</summary>
-    private bool TryNegotiate(SipMessage request, UasSession session, out string sdp, out string failure)
+    private bool TryNegotiate(SipMessage request, UasSession session, out string sdp, out SdpNegotiatedAudio? audio, out string failure)
     {
         var address = MediaAddress(session.Listener);
+        audio = null;
         if (request.Body.IsEmpty)
         {
             // RFC 3261 §14.2: an offer-less re-INVITE gets an offer in the 2xx.
@@ -183,6 +203,7 @@ public sealed partial class SipCore
         }
 
         sdp = answer.Answer?.ToString() ?? string.Empty;
+        audio = answer.Audio;
         failure = answer.Reason ?? string.Empty;
         return answer.IsAccepted;
     }
@@ -290,7 +311,7 @@ public sealed partial class SipCore
 
         session.Dialog.Terminate();
         _dialogs.Remove(session.Dialog);
-        _ports.Release(session.Call.MediaPort);
+        session.Media.Stop();
         var call = session.Call;
         _metrics.CallEnded(EndReasonName(call.EndReason));
         LogCallEnded(call.CallId, call.EndReason, call.TalkTime.TotalSeconds, call.TwilioCallSid ?? "-");
@@ -468,6 +489,7 @@ public sealed partial class SipCore
         CallEndReason.SessionExpired => "session_expired",
         CallEndReason.TransportFailure => "transport_failure",
         CallEndReason.Shutdown => "shutdown",
+        CallEndReason.NoMedia => "no_media",
         _ => "unknown",
     };
 

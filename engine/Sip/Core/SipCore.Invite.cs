@@ -79,7 +79,8 @@ public sealed partial class SipCore
             offer = parsed.Description!;
         }
 
-        if (!_ports.TryAllocate(out var mediaPort))
+        // Bind the RTP ports before the SDP names them, so a port another program holds is never advertised.
+        if (!_media.TryOpen(out var media))
         {
             _metrics.Rejected("media_ports_exhausted");
             LogPortsExhausted();
@@ -87,21 +88,24 @@ public sealed partial class SipCore
             return;
         }
 
+        var mediaPort = media.RtpPort;
         var sdpSession = new SdpSession(NewSdpSessionId());
         var mediaAddress = MediaAddress(listener);
         string localSdp;
+        SdpNegotiatedAudio? audio = null;
         if (offer is not null)
         {
             var answer = _answerer.Answer(offer, mediaAddress, mediaPort, sdpSession);
             if (!answer.IsAccepted)
             {
-                _ports.Release(mediaPort);
+                media.Stop();
                 _metrics.Rejected("not_acceptable_here");
                 Respond(transaction, request, source, 488, "Not Acceptable Here", extraHeaders: $"Warning: 305 {Warn()} \"{answer.Reason}\"\r\n");
                 return;
             }
 
             localSdp = answer.Answer!.ToString();
+            audio = answer.Audio;
         }
         else
         {
@@ -112,8 +116,9 @@ public sealed partial class SipCore
         var localTag = _ids.NewTag();
         var dialog = Dialog.FromInvite(request, localTag, source, _ids.NewInitialCSeq());
         var call = NewCall(request, number, trunk, mediaPort);
-        var session = new UasSession(call, dialog, request.Clone(), sdpSession, listener, PeerAllows(request, "UPDATE"u8))
+        var session = new UasSession(call, dialog, request.Clone(), sdpSession, listener, PeerAllows(request, "UPDATE"u8), media)
         {
+            Audio = audio,
             PendingInvite = transaction,
             LocalSdp = localSdp,
             AwaitingAnswerInAck = offer is null,
@@ -121,6 +126,7 @@ public sealed partial class SipCore
         };
 
         _sessions[dialog.Id] = session;
+        _callsByMedia[media.Id] = call;
         _dialogs.Add(dialog);
         _metrics.CallStarted();
         using (BeginCallScope(call.CallId))
@@ -187,6 +193,7 @@ public sealed partial class SipCore
             LogAnswered(session.Call.CallId);
         }
 
+        StartMedia(session);
         ArmSessionTimer(session, timer);
     }
 
@@ -292,13 +299,20 @@ public sealed partial class SipCore
         }
 
         session.Dialog.Confirm();
-        if (ack is SipMessage message && !message.Body.IsEmpty)
+        bool awaiting;
+        lock (session.Lock)
         {
-            lock (session.Lock)
-            {
-                // The answer to the offer we put in an offer-less INVITE's 2xx (RFC 3264 §4); nothing else uses it yet.
-                session.AwaitingAnswerInAck = false;
-            }
+            awaiting = session.AwaitingAnswerInAck;
+            session.AwaitingAnswerInAck = false;
+        }
+
+        // RFC 3264 §4: the answer to the offer we put in an offer-less INVITE's 2xx arrives in the ACK.
+        if (awaiting && ack is SipMessage message && !message.Body.IsEmpty
+            && SessionDescription.Parse(Encoding.ASCII.GetString(message.Body)) is { Success: true } parsed
+            && SdpAnswerReader.TryRead(parsed.Description!, out var audio))
+        {
+            session.Audio = audio;
+            StartMedia(session);
         }
     }
 

@@ -13,7 +13,7 @@ using CallTracking.Engine.Sip.Transport;
 using CallTracking.Engine.Sip.Writing;
 using CallTracking.Engine.Sip.Trunks;
 using CallTracking.Engine.Tracking;
-using CallTracking.Media.Rtp;
+using CallTracking.Media.Sessions;
 using Microsoft.Extensions.Logging;
 
 namespace CallTracking.Engine.Sip.Core;
@@ -42,7 +42,8 @@ public sealed partial class SipCore : ISipMessageHandler, ITransactionUser, IAsy
     private readonly SessionTimerNegotiation _sessionTimers;
     private readonly SdpAnswerer _answerer = new();
     private readonly SdpOfferBuilder _offerer = new();
-    private readonly RtpPortAllocator _ports;
+    private readonly IMediaSessionFactory _media;
+    private readonly ConcurrentDictionary<long, InboundCall> _callsByMedia = new();
     private readonly TimeProvider _time;
     private readonly SipCoreMetrics _metrics;
     private readonly ILogger _logger;
@@ -55,7 +56,7 @@ public sealed partial class SipCore : ISipMessageHandler, ITransactionUser, IAsy
         TrackingNumberDirectory numbers,
         ISipTransport transport,
         SipTimerSettings timers,
-        RtpPortAllocator ports,
+        IMediaSessionFactory media,
         SipIdentifiers ids,
         TimeProvider time,
         Meter meter,
@@ -66,7 +67,7 @@ public sealed partial class SipCore : ISipMessageHandler, ITransactionUser, IAsy
         _admission = admission;
         _numbers = numbers;
         _transport = transport;
-        _ports = ports;
+        _media = media;
         _ids = ids;
         _time = time;
         _logger = logger;

@@ -21,6 +21,15 @@ public sealed record SipCoreOptions
     /// <summary>RFC 4028 smallest interval we accept.</summary>
     public int MinSESeconds { get; init; } = 90;
 
+    /// <summary>Folder recordings go under (<c>yyyy/MM/dd/&lt;call-id&gt;.opus</c>); null records nothing.</summary>
+    public string? RecordingsPath { get; init; }
+
+    /// <summary>No RTP for this long ends the call with BYE; <see cref="Timeout.InfiniteTimeSpan"/> never.</summary>
+    public TimeSpan MediaInactivity { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Latch RTP from any source (NATed carriers) instead of only the address the SDP named.</summary>
+    public bool LatchAnySource { get; init; }
+
     /// <summary>How long shutdown waits for the answers to the BYEs it sends.</summary>
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(2);
 }

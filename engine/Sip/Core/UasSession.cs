@@ -4,6 +4,7 @@ using CallTracking.Engine.Sip.Messages;
 using CallTracking.Engine.Sip.Sdp;
 using CallTracking.Engine.Sip.Transactions;
 using CallTracking.Engine.Sip.Transport;
+using CallTracking.Media.Sessions;
 
 namespace CallTracking.Engine.Sip.Core;
 
@@ -15,8 +16,9 @@ namespace CallTracking.Engine.Sip.Core;
 /// </summary>
 internal sealed class UasSession : IDisposable
 {
-    public UasSession(InboundCall call, Dialog dialog, SipMessage invite, SdpSession sdp, SipListener listener, bool peerAllowsUpdate)
+    public UasSession(InboundCall call, Dialog dialog, SipMessage invite, SdpSession sdp, SipListener listener, bool peerAllowsUpdate, IMediaSession media)
     {
+        Media = media;
         Call = call;
         Dialog = dialog;
         Invite = invite;
@@ -35,6 +37,12 @@ internal sealed class UasSession : IDisposable
     public SipMessage Invite { get; }
 
     public SdpSession Sdp { get; }
+
+    /// <summary>The call's RTP: opened before our SDP named its port, started on answer, stopped at the end.</summary>
+    public IMediaSession Media { get; }
+
+    /// <summary>What offer/answer agreed for audio; null until an answer to our offer arrives (offer-less INVITE).</summary>
+    public SdpNegotiatedAudio? Audio { get; set; }
 
     /// <summary>The listener the INVITE arrived on: the address our Contact and Via name.</summary>
     public SipListener Listener { get; }

@@ -27,13 +27,14 @@ internal sealed class CoreHarness : IAsyncDisposable
     public CoreHarness(SipCoreOptions? options = null, int portPairs = 50)
     {
         Ports = new RtpPortAllocator(new RtpPortRange(20000, 20000 + (portPairs * 2) - 1));
+        Media = new FakeMediaFactory(Ports);
         Core = new SipCore(
-            (options ?? new SipCoreOptions()) with { ShutdownGrace = TimeSpan.Zero },
+            (options ?? new SipCoreOptions { RecordingsPath = "/recordings" }) with { ShutdownGrace = TimeSpan.Zero },
             new TrunkAdmission([new Trunk("carrier", [IPNetwork.Parse("10.0.0.0/8")])]),
             new TrackingNumberDirectory([new TrackingNumber("+15551230001", "Google Ads")]),
             Transport,
             SipTimerSettings.Default,
-            Ports,
+            Media,
             new SipIdentifiers(),
             Time,
             _meter,
@@ -45,6 +46,8 @@ internal sealed class CoreHarness : IAsyncDisposable
     public RecordingTransport Transport { get; } = new(RecordingTransport.UdpListener);
 
     public RtpPortAllocator Ports { get; }
+
+    public FakeMediaFactory Media { get; }
 
     public SipCore Core { get; }
 

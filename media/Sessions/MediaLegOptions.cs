@@ -1,0 +1,18 @@
+using System.Net;
+using CallTracking.Media.Codecs;
+
+namespace CallTracking.Media.Sessions;
+
+/// <summary>
+/// What offer/answer agreed for one leg: the codec and its payload type, RFC 4733 events and theirs, and where
+/// the peer said it will send from (and wants to receive on).
+/// </summary>
+/// <param name="Remote">The address and port from the peer's SDP; null while it holds the call (c=0.0.0.0).</param>
+/// <param name="LatchAnySource">Accept RTP from any address and answer there (NATed carriers): RFC 4961 symmetric RTP.</param>
+public sealed record MediaLegOptions(
+    AudioCodec Codec,
+    int PayloadType,
+    int? TelephoneEventPayloadType,
+    IPEndPoint? Remote,
+    bool LatchAnySource,
+    TimeSpan InactivityTimeout);

@@ -1,0 +1,43 @@
+using System.Diagnostics.Metrics;
+
+namespace CallTracking.Media.Sessions;
+
+/// <summary>Counters an operator watches on the media path. Incremented from worker threads; Counter is thread-safe.</summary>
+public sealed class MediaMetrics
+{
+    public const string MeterName = "CallTracking.Media";
+
+    private readonly Counter<long> _malformed;
+    private readonly Counter<long> _strangers;
+    private readonly Counter<long> _sendFailures;
+    private readonly Counter<long> _eventsDropped;
+    private readonly Counter<long> _recordingFailures;
+    private readonly Counter<long> _lateTicks;
+    private readonly Histogram<double> _tickDuration;
+
+    public MediaMetrics(Meter meter)
+    {
+        ArgumentNullException.ThrowIfNull(meter);
+        _malformed = meter.CreateCounter<long>("calltracking.media.packets.malformed", "{packet}", "RTP packets that could not be parsed");
+        _strangers = meter.CreateCounter<long>("calltracking.media.packets.foreign", "{packet}", "RTP packets from an address other than the latched peer");
+        _sendFailures = meter.CreateCounter<long>("calltracking.media.send.failures", "{packet}", "RTP packets the socket refused");
+        _eventsDropped = meter.CreateCounter<long>("calltracking.media.events.dropped", "{event}", "Media events lost because the engine did not read them in time");
+        _recordingFailures = meter.CreateCounter<long>("calltracking.media.recordings.failed", "{recording}", "Recordings that could not be opened (disk full, permissions)");
+        _lateTicks = meter.CreateCounter<long>("calltracking.media.ticks.late", "{tick}", "Worker ticks that started more than 10 ms after their time");
+        _tickDuration = meter.CreateHistogram<double>("calltracking.media.tick.duration", "ms", "Time one worker tick took over all its calls");
+    }
+
+    public void Malformed() => _malformed.Add(1);
+
+    public void Stranger() => _strangers.Add(1);
+
+    public void SendFailed() => _sendFailures.Add(1);
+
+    public void EventDropped() => _eventsDropped.Add(1);
+
+    public void RecordingFailed() => _recordingFailures.Add(1);
+
+    public void LateTick() => _lateTicks.Add(1);
+
+    public void TickTook(TimeSpan duration) => _tickDuration.Record(duration.TotalMilliseconds);
+}

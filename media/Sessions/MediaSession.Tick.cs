@@ -1,0 +1,442 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using CallTracking.Media.Codecs;
+using CallTracking.Media.Jitter;
+using CallTracking.Media.Recording;
+using CallTracking.Media.Rtp;
+
+namespace CallTracking.Media.Sessions;
+
+/// <summary>The worker side of a session: everything here runs on the owning worker's thread, once per tick.</summary>
+public sealed partial class MediaSession
+{
+    // 20 ms of 8 kHz audio: the frame every G.711 leg and the recorder work in.
+    internal const int FrameSamples = 160;
+    internal const int SampleRate = 8000;
+
+    // RTP over UDP on an Ethernet path; anything larger is not audio we can use and is counted as malformed.
+    private const int MaxDatagram = 1500;
+
+    // RFC 3550 §6.2: a report every 5 s is the minimum interval for a session of two.
+    private static readonly TimeSpan RtcpInterval = TimeSpan.FromSeconds(5);
+
+    private byte[] _receiveBuffer = null!;
+    private byte[] _frame = null!;
+    private byte[] _sendBuffer = null!;
+    private short[] _callerPcm = null!;
+    private short[] _otherPcm = null!;
+    private SocketAddress _from = null!;
+    private SocketAddress? _remoteRtp;
+    private SocketAddress? _remoteRtcp;
+    private MediaLegOptions? _options;
+    private JitterBuffer _jitter = null!;
+    private RtpReceiveStatistics _statistics = null!;
+    private RtpSendStatistics _sendStatistics = null!;
+    private DtmfDetector _dtmf = null!;
+    private CallRecorder? _recorder;
+    private FileStream? _recordingFile;
+    private string? _recordingPath;
+    private PromptAudio? _prompt;
+    private int _promptOffset;
+    private bool _promptStarting;
+    private ushort _sendSequence;
+    private uint _sendTimestamp;
+    private uint _ssrc;
+    private long _lastMediaTimestamp;
+    private long _lastRtcpTimestamp;
+    private bool _inactiveReported;
+    private bool _running;
+    private int _concealed;
+    private long _dtmfEvents;
+    private long _malformed;
+
+    private void InitialiseWorkerState()
+    {
+        _receiveBuffer = new byte[MaxDatagram];
+        _frame = new byte[MaxDatagram];
+        _sendBuffer = new byte[MaxDatagram];
+        _callerPcm = new short[FrameSamples];
+        _otherPcm = new short[FrameSamples];
+        _from = new SocketAddress(Sockets.Rtp.AddressFamily);
+        _jitter = new JitterBuffer(new JitterBufferOptions());
+        _statistics = new RtpReceiveStatistics();
+        _sendStatistics = new RtpSendStatistics();
+        _dtmf = new DtmfDetector();
+        Span<byte> random = stackalloc byte[8];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(random);
+
+        // RFC 3550 §5.1: random initial sequence number, timestamp and SSRC.
+        _ssrc = BitConverter.ToUInt32(random);
+        _sendSequence = BitConverter.ToUInt16(random[4..]);
+        _sendTimestamp = (uint)(random[6] << 8 | random[7]) << 8;
+    }
+
+    /// <summary>One 20 ms step. Returns false once the session has stopped and can be forgotten.</summary>
+    internal bool Tick(long now)
+    {
+        while (_commands.TryDequeue(out var command))
+        {
+            if (!Apply(command, now))
+            {
+                return false;
+            }
+        }
+
+        if (!_running)
+        {
+            return true;
+        }
+
+        ReceiveRtp(now);
+        DrainRtcp();
+        ProduceFrame();
+        if (_recorder is not null)
+        {
+            _recorder.WriteFrame(_callerPcm, _otherPcm);
+        }
+
+        SendRtcpIfDue(now);
+        CheckInactivity(now);
+        return true;
+    }
+
+    private bool Apply(Command command, long now)
+    {
+        switch (command.Kind)
+        {
+            case CommandKind.Start:
+                _options = (MediaLegOptions)command.Argument!;
+                _remoteRtp = _options.Remote is null ? null : _options.Remote.Serialize();
+                _remoteRtcp = _options.Remote is null ? null : new IPEndPoint(_options.Remote.Address, _options.Remote.Port + 1).Serialize();
+                _lastMediaTimestamp = now;
+                _lastRtcpTimestamp = now;
+                _running = true;
+                if (command.Path is not null)
+                {
+                    OpenRecording(command.Path);
+                }
+
+                break;
+            case CommandKind.Update:
+                var previous = _options;
+                _options = (MediaLegOptions)command.Argument!;
+                if (_options.Remote is not null && (previous?.Remote is null || !_options.Remote.Equals(previous.Remote)))
+                {
+                    // The peer moved (a carrier switching media servers on re-INVITE): latch again.
+                    _remoteRtp = _options.Remote.Serialize();
+                    _remoteRtcp = new IPEndPoint(_options.Remote.Address, _options.Remote.Port + 1).Serialize();
+                    _latched = false;
+                }
+
+                _lastMediaTimestamp = now;
+                _inactiveReported = false;
+                break;
+            case CommandKind.Play:
+                _prompt = (PromptAudio)command.Argument!;
+                _promptOffset = 0;
+                _promptStarting = true;
+                break;
+            case CommandKind.PauseRecording:
+                _recorder?.Pause();
+                break;
+            case CommandKind.ResumeRecording:
+                _recorder?.Resume();
+                break;
+            case CommandKind.Stop:
+                Finish();
+                return false;
+        }
+
+        return true;
+    }
+
+    private bool _latched;
+
+    private void ReceiveRtp(long now)
+    {
+        var socket = Sockets.Rtp;
+        while (socket.Available > 0)
+        {
+            int length;
+            try
+            {
+                length = socket.ReceiveFrom(_receiveBuffer, SocketFlags.None, _from);
+            }
+            catch (SocketException)
+            {
+                // ICMP errors from earlier sends and WouldBlock races end this drain; the next tick continues.
+                break;
+            }
+
+            if (!AcceptSource(now))
+            {
+                continue;
+            }
+
+            if (!RtpPacket.TryParse(_receiveBuffer.AsSpan(0, length), out var packet))
+            {
+                _malformed++;
+                _dependencies.Metrics.Malformed();
+                continue;
+            }
+
+            _lastMediaTimestamp = now;
+            var options = _options!;
+            if (options.TelephoneEventPayloadType == packet.PayloadType)
+            {
+                if (TelephoneEvent.TryParse(packet.Payload, out var telephoneEvent)
+                    && _dtmf.TryAccept(packet.Timestamp, packet.Marker, telephoneEvent, out var detected))
+                {
+                    ReportDtmf(detected);
+                }
+
+                continue;
+            }
+
+            if (packet.PayloadType != options.PayloadType)
+            {
+                // Comfort noise (13) and anything not agreed: not ours to play.
+                continue;
+            }
+
+            _statistics.OnPacket(packet.SequenceNumber, packet.Timestamp, packet.Ssrc, length, SampleRate, _dependencies.Time.GetElapsedTime(0, now));
+            var result = _jitter.Insert(packet.SequenceNumber, packet.Timestamp, packet.Ssrc, packet.Marker, packet.Payload, now);
+            if (result == InsertResult.Late)
+            {
+                _statistics.MarkLate();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Symmetric RTP (RFC 4961): latch on the first packet from the address the SDP named, or from anywhere when
+    /// the trunk is NATed; afterwards only that source is heard and answered.
+    /// </summary>
+    private bool AcceptSource(long now)
+    {
+        if (_latched)
+        {
+            if (_from.Equals(_remoteRtp))
+            {
+                return true;
+            }
+
+            _dependencies.Metrics.Stranger();
+            return false;
+        }
+
+        var options = _options!;
+        var source = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(_from);
+        if (!options.LatchAnySource && (options.Remote is null || !Same(options.Remote.Address, source.Address)))
+        {
+            _dependencies.Metrics.Stranger();
+            return false;
+        }
+
+        _remoteRtp = new SocketAddress(_from.Family, _from.Size);
+        _from.Buffer.Span.CopyTo(_remoteRtp.Buffer.Span);
+        _remoteRtcp = new IPEndPoint(source.Address, source.Port + 1).Serialize();
+        _latched = true;
+        _lastMediaTimestamp = now;
+        return true;
+    }
+
+    private static bool Same(IPAddress a, IPAddress b)
+    {
+        if (a.IsIPv4MappedToIPv6)
+        {
+            a = a.MapToIPv4();
+        }
+
+        if (b.IsIPv4MappedToIPv6)
+        {
+            b = b.MapToIPv4();
+        }
+
+        return a.Equals(b);
+    }
+
+    /// <summary>The caller's 20 ms: decoded from the jitter buffer, concealed when it is missing, silence before it starts;
+    /// and ours: the prompt we send, or silence.</summary>
+    private void ProduceFrame()
+    {
+        var codec = _options!.Codec;
+        var popped = _jitter.Pop(_frame, out var length, out _);
+        switch (popped)
+        {
+            case PopResult.Frame when length >= FrameSamples:
+                Decode(codec, _frame.AsSpan(0, FrameSamples), _callerPcm);
+                _concealed = 0;
+                break;
+            case PopResult.Missing:
+                // G.711 concealment: repeat the last frame at half level once, then fade to silence.
+                _concealed++;
+                for (var i = 0; i < _callerPcm.Length; i++)
+                {
+                    _callerPcm[i] = _concealed == 1 ? (short)(_callerPcm[i] / 2) : (short)0;
+                }
+
+                break;
+            default:
+                Array.Clear(_callerPcm);
+                break;
+        }
+
+        if (_prompt is null)
+        {
+            Array.Clear(_otherPcm);
+            return;
+        }
+
+        var samples = _prompt.Samples.Span;
+        var take = Math.Min(FrameSamples, samples.Length - _promptOffset);
+        samples.Slice(_promptOffset, take).CopyTo(_otherPcm);
+        _otherPcm.AsSpan(take).Clear();
+        _promptOffset += take;
+        SendAudio(codec, _otherPcm, marker: _promptStarting);
+        _promptStarting = false;
+        if (_promptOffset >= samples.Length)
+        {
+            _prompt = null;
+        }
+    }
+
+    private static void Decode(AudioCodec codec, ReadOnlySpan<byte> encoded, Span<short> pcm)
+    {
+        if (codec == AudioCodec.Pcma)
+        {
+            G711.ALawDecode(encoded, pcm);
+        }
+        else
+        {
+            G711.MuLawDecode(encoded, pcm);
+        }
+    }
+
+    /// <summary>One RTP packet of 20 ms to the latched (or SDP-named) address; RFC 3550 §5.1 marker on a talkspurt's first packet.</summary>
+    private void SendAudio(AudioCodec codec, ReadOnlySpan<short> pcm, bool marker)
+    {
+        _sendTimestamp += FrameSamples;
+        _sendSequence++;
+        if (_remoteRtp is null)
+        {
+            return;
+        }
+
+        Span<byte> payload = stackalloc byte[FrameSamples];
+        if (codec == AudioCodec.Pcma)
+        {
+            G711.ALawEncode(pcm, payload);
+        }
+        else
+        {
+            G711.MuLawEncode(pcm, payload);
+        }
+
+        var header = new RtpHeader(marker, (byte)_options!.PayloadType, _sendSequence, _sendTimestamp, _ssrc);
+        var length = RtpWriter.Write(_sendBuffer, header, payload);
+        try
+        {
+            Sockets.Rtp.SendTo(_sendBuffer.AsSpan(0, length), SocketFlags.None, _remoteRtp);
+            _sendStatistics.OnPacketSent(length - RtpHeader.FixedLength, _sendTimestamp);
+        }
+        catch (SocketException)
+        {
+            _dependencies.Metrics.SendFailed();
+        }
+    }
+
+    private void ReportDtmf(in DtmfEvent detected)
+    {
+        _dtmfEvents++;
+        if (!_events.TryWrite(new MediaEvent(Id, MediaEventKind.Dtmf, detected.Digit, detected.Duration)))
+        {
+            _dependencies.Metrics.EventDropped();
+        }
+    }
+
+    private void CheckInactivity(long now)
+    {
+        if (_inactiveReported || _options!.InactivityTimeout == Timeout.InfiniteTimeSpan)
+        {
+            return;
+        }
+
+        if (_dtmf.TryFlush(_statistics.HighestTimestamp, out var pending))
+        {
+            ReportDtmf(pending);
+        }
+
+        if (_dependencies.Time.GetElapsedTime(_lastMediaTimestamp, now) < _options.InactivityTimeout)
+        {
+            return;
+        }
+
+        _inactiveReported = true;
+        if (!_events.TryWrite(new MediaEvent(Id, MediaEventKind.Inactive)))
+        {
+            _dependencies.Metrics.EventDropped();
+        }
+    }
+
+    private void OpenRecording(string path)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            _recordingFile = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 16 * 1024);
+            _recorder = new CallRecorder(_recordingFile, _dependencies.CreateRecordingEncoder());
+            _recordingPath = path;
+        }
+        catch (IOException)
+        {
+            // A full disk or an existing file must not cost the call: it goes on unrecorded and says so.
+            _recordingFile?.Dispose();
+            _recordingFile = null;
+            _recorder = null;
+            _dependencies.Metrics.RecordingFailed();
+        }
+        catch (UnauthorizedAccessException)
+        {
+            _dependencies.Metrics.RecordingFailed();
+        }
+    }
+
+    private void Finish()
+    {
+        _running = false;
+        var duration = TimeSpan.Zero;
+        long bytes = 0;
+        IReadOnlyList<(TimeSpan, TimeSpan)> paused = [];
+        if (_recorder is not null)
+        {
+            _recorder.Complete();
+            duration = _recorder.Duration;
+            paused = [.. _recorder.PausedSpans.Select(s => (s.Start, s.End))];
+            _recorder.Dispose();
+            bytes = _recordingFile!.Length;
+            _recordingFile.Dispose();
+        }
+
+        Sockets.Dispose();
+        _releasePort();
+        var snapshot = _statistics.Snapshot();
+        var summary = new MediaSummary(
+            _recordingPath,
+            duration,
+            bytes,
+            _recorder is null ? string.Empty : "opus",
+            paused,
+            snapshot.PacketsReceived,
+            snapshot.PacketsLost,
+            snapshot.JitterMilliseconds,
+            snapshot.PacketsLate,
+            snapshot.Duplicates,
+            _dtmfEvents);
+        if (!_events.TryWrite(new MediaEvent(Id, MediaEventKind.Stopped, Summary: summary)))
+        {
+            _dependencies.Metrics.EventDropped();
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using CallTracking.Media.Sessions;
+
+namespace CallTracking.Media.Workers;
+
+/// <summary>
+/// One media thread. Every 20 ms it ticks every session sharded to it: drain sockets, play out one frame, record,
+/// send. A fixed handful of these (about one per core) carry every call — not a timer or a task per call.
+/// </summary>
+public sealed class MediaWorker : IDisposable
+{
+    public static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(20);
+
+    // A tick that starts this late has cost the calls on it a frame's worth of playout accuracy.
+    private static readonly TimeSpan LateThreshold = TimeSpan.FromMilliseconds(10);
+
+    private readonly ConcurrentQueue<MediaSession> _incoming = new();
+    private readonly List<MediaSession> _sessions = [];
+    private readonly TimeProvider _time;
+    private readonly MediaMetrics _metrics;
+    private readonly CancellationTokenSource _stopping = new();
+    private Thread? _thread;
+    private int _count;
+
+    public MediaWorker(int index, TimeProvider time, MediaMetrics metrics)
+    {
+        Index = index;
+        _time = time;
+        _metrics = metrics;
+    }
+
+    public int Index { get; }
+
+    /// <summary>Sessions on this worker (including ones added since the last tick).</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    public long Ticks { get; private set; }
+
+    public long LateTicks { get; private set; }
+
+    public void Add(MediaSession session)
+    {
+        Interlocked.Increment(ref _count);
+        _incoming.Enqueue(session);
+    }
+
+    public void Start()
+    {
+        _thread = new Thread(Run) { IsBackground = true, Name = $"media-{Index}", Priority = ThreadPriority.AboveNormal };
+        _thread.Start();
+    }
+
+    /// <summary>One pass over every session; exposed so tests drive it on a fake clock.</summary>
+    public void Tick(long now)
+    {
+        while (_incoming.TryDequeue(out var added))
+        {
+            _sessions.Add(added);
+        }
+
+        for (var i = _sessions.Count - 1; i >= 0; i--)
+        {
+            if (!_sessions[i].Tick(now))
+            {
+                // Order does not matter: swap the last one in instead of shifting the list.
+                _sessions[i] = _sessions[^1];
+                _sessions.RemoveAt(_sessions.Count - 1);
+                Interlocked.Decrement(ref _count);
+            }
+        }
+
+        Ticks++;
+    }
+
+    private void Run()
+    {
+        var token = _stopping.Token;
+        var interval = TickInterval;
+        var next = _time.GetTimestamp();
+        while (!token.IsCancellationRequested)
+        {
+            var started = _time.GetTimestamp();
+            if (_time.GetElapsedTime(next, started) > LateThreshold)
+            {
+                LateTicks++;
+                _metrics.LateTick();
+            }
+
+            Tick(started);
+            _metrics.TickTook(_time.GetElapsedTime(started));
+
+            // Schedule from the planned time, not from when we woke, so ticks do not drift; after a long stall
+            // (a paused VM) start afresh instead of racing through the missed ticks.
+            next += (long)(interval.TotalSeconds * _time.TimestampFrequency);
+            var wait = _time.GetElapsedTime(_time.GetTimestamp(), next);
+            if (wait < -TimeSpan.FromMilliseconds(200))
+            {
+                next = _time.GetTimestamp();
+                continue;
+            }
+
+            if (wait > TimeSpan.Zero)
+            {
+                token.WaitHandle.WaitOne(wait);
+            }
+        }
+
+        // The engine is stopping: finish every session so recordings are complete on disk.
+        while (_incoming.TryDequeue(out var added))
+        {
+            _sessions.Add(added);
+        }
+
+        foreach (var session in _sessions)
+        {
+            session.Stop();
+            session.Tick(_time.GetTimestamp());
+        }
+
+        _sessions.Clear();
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _thread?.Join(TimeSpan.FromSeconds(5));
+        _stopping.Dispose();
+    }
+}
