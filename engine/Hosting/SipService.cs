@@ -6,6 +6,7 @@ using CallTracking.Engine.Sip.Core;
 using CallTracking.Engine.Sip.Transport;
 using CallTracking.Engine.Sip.Trunks;
 using CallTracking.Engine.Tracking;
+using CallTracking.Media.Codecs.Opus;
 using CallTracking.Media.Native;
 using CallTracking.Media.Recording;
 using CallTracking.Media.Rtp;
@@ -67,9 +68,13 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
     public Task StartAsync(CancellationToken cancellationToken)
     {
         // A missing codec library must stop start-up with the package to install, not fail the first call.
-        if (!NativeLibraries.TryCheckOpus(out var opusProblem))
+        try
         {
-            throw new StartupException(opusProblem);
+            LogOpus(OpusLibrary.EnsureAvailable());
+        }
+        catch (NativeLibraryMissingException e)
+        {
+            throw new StartupException(e.Message, e);
         }
 
         var endpoints = _settings.Sip.Listen.Select(e => (e.Transport, new IPEndPoint(e.Address, e.Port))).ToList();
@@ -170,6 +175,9 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No tracking numbers configured: every call will be answered 404. List them under Numbers[].Number in E.164.")]
     private partial void LogNoNumbers();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recording with {Opus}")]
+    private partial void LogOpus(string opus);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "SIP listening on {Listener}")]
     private partial void LogListening(string listener);

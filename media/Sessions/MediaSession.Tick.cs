@@ -35,6 +35,9 @@ public sealed partial class MediaSession
     private RtpSendStatistics _sendStatistics = null!;
     private DtmfDetector _dtmf = null!;
     private CallRecorder? _recorder;
+    private IOpusFrameEncoder? _recordingEncoder;
+    private long _epoch;
+    private uint _lastAudioTimestamp;
     private FileStream? _recordingFile;
     private string? _recordingPath;
     private PromptAudio? _prompt;
@@ -59,17 +62,20 @@ public sealed partial class MediaSession
         _callerPcm = new short[FrameSamples];
         _otherPcm = new short[FrameSamples];
         _from = new SocketAddress(Sockets.Rtp.AddressFamily);
-        _jitter = new JitterBuffer(new JitterBufferOptions());
-        _statistics = new RtpReceiveStatistics();
-        _sendStatistics = new RtpSendStatistics();
+        _jitter = new JitterBuffer(new JitterBufferOptions(), _dependencies.Time);
         _dtmf = new DtmfDetector();
-        Span<byte> random = stackalloc byte[8];
+        _epoch = _dependencies.Time.GetTimestamp();
+        Span<byte> random = stackalloc byte[12];
         System.Security.Cryptography.RandomNumberGenerator.Fill(random);
 
         // RFC 3550 §5.1: random initial sequence number, timestamp and SSRC.
         _ssrc = BitConverter.ToUInt32(random);
         _sendSequence = BitConverter.ToUInt16(random[4..]);
-        _sendTimestamp = (uint)(random[6] << 8 | random[7]) << 8;
+        _sendTimestamp = BitConverter.ToUInt32(random[6..]);
+        _recordingSerial = BitConverter.ToUInt32(random[8..]);
+        _statistics = new RtpReceiveStatistics(0);
+        _sendStatistics = new RtpSendStatistics(_ssrc, SampleRate);
+        _cname = System.Text.Encoding.ASCII.GetBytes($"calltracking-{_ssrc:x8}@{Sockets.Address}");
     }
 
     /// <summary>One 20 ms step. Returns false once the session has stopped and can be forgotten.</summary>
@@ -200,7 +206,14 @@ public sealed partial class MediaSession
                 continue;
             }
 
-            _statistics.OnPacket(packet.SequenceNumber, packet.Timestamp, packet.Ssrc, length, SampleRate, _dependencies.Time.GetElapsedTime(0, now));
+            if (packet.Ssrc != _statistics.Ssrc)
+            {
+                // A new stream (carriers switch on re-INVITE): statistics start over; the jitter buffer resets itself.
+                _statistics.Reset(packet.Ssrc);
+            }
+
+            _lastAudioTimestamp = packet.Timestamp;
+            _statistics.Receive(packet.SequenceNumber, packet.Timestamp, packet.Payload.Length, SampleRate, Elapsed(now));
             var result = _jitter.Insert(packet.SequenceNumber, packet.Timestamp, packet.Ssrc, packet.Marker, packet.Payload, now);
             if (result == InsertResult.Late)
             {
@@ -334,12 +347,12 @@ public sealed partial class MediaSession
             G711.MuLawEncode(pcm, payload);
         }
 
-        var header = new RtpHeader(marker, (byte)_options!.PayloadType, _sendSequence, _sendTimestamp, _ssrc);
+        var header = new RtpHeader((byte)_options!.PayloadType, _sendSequence, _sendTimestamp, _ssrc) { Marker = marker };
         var length = RtpWriter.Write(_sendBuffer, header, payload);
         try
         {
             Sockets.Rtp.SendTo(_sendBuffer.AsSpan(0, length), SocketFlags.None, _remoteRtp);
-            _sendStatistics.OnPacketSent(length - RtpHeader.FixedLength, _sendTimestamp);
+            _sendStatistics.PacketSent(_sendTimestamp, FrameSamples, Elapsed(_dependencies.Time.GetTimestamp()));
         }
         catch (SocketException)
         {
@@ -363,7 +376,8 @@ public sealed partial class MediaSession
             return;
         }
 
-        if (_dtmf.TryFlush(_statistics.HighestTimestamp, out var pending))
+        // A key press whose end packets were all lost ends when the audio clock has moved on past it.
+        if (_dtmf.InProgress && _dtmf.TryFlush(_lastAudioTimestamp, out var pending))
         {
             ReportDtmf(pending);
         }
@@ -380,13 +394,16 @@ public sealed partial class MediaSession
         }
     }
 
+    private TimeSpan Elapsed(long now) => _dependencies.Time.GetElapsedTime(_epoch, now);
+
     private void OpenRecording(string path)
     {
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             _recordingFile = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 16 * 1024);
-            _recorder = new CallRecorder(_recordingFile, _dependencies.CreateRecordingEncoder());
+            _recordingEncoder = _dependencies.CreateRecordingEncoder();
+            _recorder = new CallRecorder(_recordingFile, _recordingEncoder, _dependencies.Time, _recordingSerial);
             _recordingPath = path;
         }
         catch (IOException)
@@ -417,21 +434,22 @@ public sealed partial class MediaSession
             _recorder.Dispose();
             bytes = _recordingFile!.Length;
             _recordingFile.Dispose();
+            (_recordingEncoder as IDisposable)?.Dispose();
         }
 
         Sockets.Dispose();
         _releasePort();
-        var snapshot = _statistics.Snapshot();
+        var snapshot = _statistics.GetSnapshot();
         var summary = new MediaSummary(
             _recordingPath,
             duration,
             bytes,
             _recorder is null ? string.Empty : "opus",
             paused,
-            snapshot.PacketsReceived,
-            snapshot.PacketsLost,
+            snapshot.Packets,
+            snapshot.Lost,
             snapshot.JitterMilliseconds,
-            snapshot.PacketsLate,
+            snapshot.Late,
             snapshot.Duplicates,
             _dtmfEvents);
         if (!_events.TryWrite(new MediaEvent(Id, MediaEventKind.Stopped, Summary: summary)))
