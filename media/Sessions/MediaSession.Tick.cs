@@ -51,6 +51,14 @@ public sealed partial class MediaSession
     private bool _inactiveReported;
     private bool _running;
     private int _concealed;
+
+    // Packets carry 10-60 ms (the SDP's ptime, or whatever the sender really does); the worker and the recorder
+    // work in 20 ms. Decoded audio waits here until a tick takes it.
+    private const int MaxPacketSamples = 480;
+    private short[] _fifo = null!;
+    private int _fifoCount;
+    private short[] _lastPacketPcm = null!;
+    private int _packetSamples;
     private long _dtmfEvents;
     private long _malformed;
 
@@ -60,6 +68,8 @@ public sealed partial class MediaSession
         _frame = new byte[MaxDatagram];
         _sendBuffer = new byte[MaxDatagram];
         _callerPcm = new short[FrameSamples];
+        _fifo = new short[MaxPacketSamples + FrameSamples];
+        _lastPacketPcm = new short[MaxPacketSamples];
         _otherPcm = new short[FrameSamples];
         _from = new SocketAddress(Sockets.Rtp.AddressFamily);
         _jitter = new JitterBuffer(new JitterBufferOptions(), _dependencies.Time);
@@ -212,6 +222,15 @@ public sealed partial class MediaSession
                 _statistics.Reset(packet.Ssrc);
             }
 
+            // G.711 carries one byte per sample, so the payload says how long the packet is. Size the jitter buffer
+            // for what arrives, not for what the SDP promised: senders with 30 ms packets and no ptime are common.
+            if (packet.Payload.Length != _packetSamples && !Repacketise(packet.Payload.Length))
+            {
+                _malformed++;
+                _dependencies.Metrics.Malformed();
+                continue;
+            }
+
             _lastAudioTimestamp = packet.Timestamp;
             _statistics.Receive(packet.SequenceNumber, packet.Timestamp, packet.Payload.Length, SampleRate, Elapsed(now));
             var result = _jitter.Insert(packet.SequenceNumber, packet.Timestamp, packet.Ssrc, packet.Marker, packet.Payload, now);
@@ -270,30 +289,72 @@ public sealed partial class MediaSession
         return a.Equals(b);
     }
 
-    /// <summary>The caller's 20 ms: decoded from the jitter buffer, concealed when it is missing, silence before it starts;
-    /// and ours: the prompt we send, or silence.</summary>
+    /// <summary>A packet duration of 10-60 ms in whole 10 ms steps gets a jitter buffer of its own size.</summary>
+    private bool Repacketise(int samples)
+    {
+        if (samples < 80 || samples > MaxPacketSamples || samples % 80 != 0)
+        {
+            return false;
+        }
+
+        var frame = TimeSpan.FromMilliseconds(samples / 8.0);
+        _jitter = new JitterBuffer(
+            new JitterBufferOptions
+            {
+                FrameDuration = frame,
+                MinDepth = frame > TimeSpan.FromMilliseconds(20) ? frame : TimeSpan.FromMilliseconds(20),
+                InitialDepth = frame * 2 > TimeSpan.FromMilliseconds(40) ? frame * 2 : TimeSpan.FromMilliseconds(40),
+            },
+            _dependencies.Time);
+        _packetSamples = samples;
+        _fifoCount = 0;
+        return true;
+    }
+
+    /// <summary>The caller's 20 ms: decoded from the jitter buffer, concealed when a packet is missing, silence
+    /// before the stream starts; and ours: the prompt we send, or silence.</summary>
     private void ProduceFrame()
     {
         var codec = _options!.Codec;
-        var popped = _jitter.Pop(_frame, out var length, out _);
-        switch (popped)
+        while (_fifoCount < FrameSamples && _packetSamples > 0)
         {
-            case PopResult.Frame when length >= FrameSamples:
-                Decode(codec, _frame.AsSpan(0, FrameSamples), _callerPcm);
+            var popped = _jitter.Pop(_frame, out var length, out _);
+            var packet = _fifo.AsSpan(_fifoCount, _packetSamples);
+            if (popped == PopResult.Frame && length == _packetSamples)
+            {
+                Decode(codec, _frame.AsSpan(0, length), packet);
+                packet.CopyTo(_lastPacketPcm);
                 _concealed = 0;
-                break;
-            case PopResult.Missing:
-                // G.711 concealment: repeat the last frame at half level once, then fade to silence.
+            }
+            else if (popped is PopResult.Frame or PopResult.Missing)
+            {
+                // G.711 concealment: the last packet again at half level once, then silence.
                 _concealed++;
-                for (var i = 0; i < _callerPcm.Length; i++)
+                for (var i = 0; i < packet.Length; i++)
                 {
-                    _callerPcm[i] = _concealed == 1 ? (short)(_callerPcm[i] / 2) : (short)0;
+                    packet[i] = _concealed == 1 ? (short)(_lastPacketPcm[i] / 2) : (short)0;
                 }
+            }
+            else
+            {
+                // Buffering (start, or refilling after a reset): silence for the rest of this tick.
+                _fifo.AsSpan(_fifoCount, FrameSamples - _fifoCount).Clear();
+                _fifoCount = FrameSamples;
+                break;
+            }
 
-                break;
-            default:
-                Array.Clear(_callerPcm);
-                break;
+            _fifoCount += _packetSamples;
+        }
+
+        if (_fifoCount >= FrameSamples)
+        {
+            _fifo.AsSpan(0, FrameSamples).CopyTo(_callerPcm);
+            _fifo.AsSpan(FrameSamples, _fifoCount - FrameSamples).CopyTo(_fifo);
+            _fifoCount -= FrameSamples;
+        }
+        else
+        {
+            Array.Clear(_callerPcm);
         }
 
         if (_prompt is null)
