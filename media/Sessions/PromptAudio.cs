@@ -1,3 +1,5 @@
+using CallTracking.Media.Audio;
+
 namespace CallTracking.Media.Sessions;
 
 /// <summary>A prompt loaded once (from a WAV file) as 8 kHz mono PCM, played to any number of calls.</summary>
@@ -16,4 +18,13 @@ public sealed class PromptAudio
     public ReadOnlyMemory<short> Samples { get; }
 
     public TimeSpan Duration => TimeSpan.FromSeconds(Samples.Length / (double)SampleRate);
+
+    /// <summary>Loads a 16-bit mono WAV at 8 or 16 kHz (16 kHz is resampled to the calls' 8 kHz).</summary>
+    /// <exception cref="InvalidDataException">The file is not such a WAV; the message says how to convert it.</exception>
+    public static PromptAudio FromWav(string path)
+    {
+        var wav = WavReader.Read(path);
+        var samples = wav.SampleRate == SampleRate ? wav.Samples : Resampler.Convert(wav.Samples, wav.SampleRate, SampleRate);
+        return new PromptAudio(Path.GetFileNameWithoutExtension(path), samples);
+    }
 }
