@@ -31,20 +31,62 @@ internal static class OpusCeiling
         // The worst case: both parties talk at once.
         var bothTalk = CodecTestSignals.VoiceLike(8000, 2, FrameSamples * Frames);
 
-        Measure("caller_only", callerOnly, seconds);
-        Measure("both_talk", bothTalk, seconds);
+        Measure("caller_only", callerOnly, seconds, 1);
+        Measure("both_talk", bothTalk, seconds, 1);
+
+        // What a loaded worker does: one frame for each of many calls in turn, so every encoder's state has left the
+        // CPU caches by the time its next frame comes. The difference to caller_only is the cost of cache misses.
+        Measure("caller_only_200_encoders", callerOnly, seconds, 200);
+
+        // The audio the load test plays (bench/load/make_pcap.py), decoded from its µ-law, as the recorder sees it.
+        if (args.Length > 2)
+        {
+            Measure("load_pcap", CallerOnlyFromPcap(args[2]), seconds, 1);
+        }
+
         return 0;
     }
 
-    private static void Measure(string name, short[] pcm, double seconds)
+    /// <summary>Left = the µ-law payloads of a pcap of 172-byte RTP packets (Ethernet + IPv4 + UDP + RTP), right = silence.</summary>
+    private static short[] CallerOnlyFromPcap(string path)
     {
-        using var encoder = new OpusRecordingEncoder();
+        var bytes = File.ReadAllBytes(path);
+        var pcm = new short[FrameSamples * Frames * 2];
+        var offset = 24;
+        for (var frame = 0; frame < Frames && offset + 16 <= bytes.Length; frame++)
+        {
+            var captured = BitConverter.ToInt32(bytes, offset + 8);
+            var payload = bytes.AsSpan(offset + 16 + 14 + 20 + 8 + 12, FrameSamples);
+            var decoded = new short[FrameSamples];
+            CallTracking.Media.Codecs.G711.MuLawDecode(payload, decoded);
+            for (var i = 0; i < FrameSamples; i++)
+            {
+                pcm[((frame * FrameSamples) + i) * 2] = decoded[i];
+            }
+
+            offset += 16 + captured;
+        }
+
+        return pcm;
+    }
+
+    private static void Measure(string name, short[] pcm, double seconds, int encoderCount)
+    {
+        var encoders = new OpusRecordingEncoder[encoderCount];
+        for (var i = 0; i < encoders.Length; i++)
+        {
+            encoders[i] = new OpusRecordingEncoder();
+        }
+
         var packet = new byte[1275];
 
-        // Warm up the JIT and the encoder's analysis state.
-        for (var frame = 0; frame < Frames; frame++)
+        // Warm up the JIT and every encoder's analysis state.
+        foreach (var warm in encoders)
         {
-            encoder.Encode(pcm.AsSpan(frame * FrameSamples * 2, FrameSamples * 2), FrameSamples, packet);
+            for (var frame = 0; frame < 50; frame++)
+            {
+                warm.Encode(pcm.AsSpan(frame * FrameSamples * 2, FrameSamples * 2), FrameSamples, packet);
+            }
         }
 
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
@@ -54,10 +96,15 @@ internal static class OpusCeiling
         {
             for (var frame = 0; frame < Frames; frame++)
             {
-                encoder.Encode(pcm.AsSpan(frame * FrameSamples * 2, FrameSamples * 2), FrameSamples, packet);
+                encoders[frame % encoders.Length].Encode(pcm.AsSpan(frame * FrameSamples * 2, FrameSamples * 2), FrameSamples, packet);
             }
 
             encoded += Frames;
+        }
+
+        foreach (var encoder in encoders)
+        {
+            encoder.Dispose();
         }
 
         var wall = clock.Elapsed;

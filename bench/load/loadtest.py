@@ -116,7 +116,7 @@ def run_point(n, record, call_s, ramp_s, pcap, scenario, workdir, verbose):
         ramp_done = n / rate
         window_start = started + ramp_done + 2
         window_end = started + call_s - 1
-        if window_end - window_start < 3:
+        if window_end - window_start < 2:
             raise RuntimeError(f"call length {call_s} s leaves no steady window after a {ramp_done:.0f} s ramp")
         time.sleep(max(0, window_start - time.monotonic()))
         e0, s0, t0 = cpu_seconds(engine.pid), cpu_seconds(sipp.pid), time.monotonic()
