@@ -6,5 +6,15 @@ internal static class Program
 {
     // `dotnet run -c Release --project bench -- --filter '*'` runs every suite;
     // BenchmarkDotNet's own switches (--filter, --job short, --memory) apply.
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    // `… opus-ceiling [seconds]` is the load harness's libopus ceiling (bench/load/run), not a BenchmarkDotNet suite.
+    public static void Main(string[] args)
+    {
+        if (args is ["opus-ceiling", ..])
+        {
+            Environment.ExitCode = Media.OpusCeiling.Run(args);
+            return;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }

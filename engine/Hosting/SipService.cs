@@ -28,8 +28,16 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
     private readonly SipCore _core;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
+    private readonly CancellationTokenSource _statsStopping = new();
     private Task _pump = Task.CompletedTask;
+    private Task _stats = Task.CompletedTask;
     private int _stopped;
+
+    // RTP totals of sessions that have stopped, for the media stats line (written by the pump, read by the stats loop).
+    private long _endedSessions;
+    private long _endedPacketsReceived;
+    private long _endedPacketsLost;
+    private long _endedPacketsLate;
 
     public SipService(EngineSettings settings, TrunkAdmission admission, TrackingNumberDirectory numbers, RtpPortAllocator ports, TimeProvider time, IMeterFactory meters, ILoggerFactory loggers)
     {
@@ -89,6 +97,10 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
 
         _media.Start();
         _pump = Task.Run(PumpMediaEventsAsync, CancellationToken.None);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            _stats = Task.Run(LogMediaStatsAsync, CancellationToken.None);
+        }
 
         // About one receive loop per core: UDP work is parsed and answered on the receiving thread.
         _transports.Start(Math.Max(1, Environment.ProcessorCount));
@@ -117,6 +129,14 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
     {
         await foreach (var mediaEvent in _media.Events.ReadAllAsync().ConfigureAwait(false))
         {
+            if (mediaEvent is { Kind: MediaEventKind.Stopped, Summary: { } summary })
+            {
+                Interlocked.Increment(ref _endedSessions);
+                Interlocked.Add(ref _endedPacketsReceived, summary.PacketsReceived);
+                Interlocked.Add(ref _endedPacketsLost, summary.PacketsLost);
+                Interlocked.Add(ref _endedPacketsLate, summary.PacketsLate);
+            }
+
             try
             {
                 _core.OnMediaEvent(mediaEvent);
@@ -127,6 +147,52 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
             {
                 LogMediaEventFailed(e, mediaEvent.Kind, mediaEvent.SessionId);
             }
+        }
+    }
+
+    /// <summary>
+    /// Every 2 s at Debug level, one line of cumulative media worker counters (the load harness under bench/load
+    /// diffs two of them): sessions per worker, ticks, late ticks, busy time, the longest tick in the window, and the
+    /// RTP totals of the sessions that have ended.
+    /// </summary>
+    private async Task LogMediaStatsAsync()
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(2));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_statsStopping.Token).ConfigureAwait(false))
+            {
+                var workers = _media.Workers;
+                long ticks = 0, late = 0;
+                var busy = TimeSpan.Zero;
+                var maxTick = TimeSpan.Zero;
+                var sessions = new int[workers.Count];
+                for (var i = 0; i < workers.Count; i++)
+                {
+                    var worker = workers[i];
+                    sessions[i] = worker.Count;
+                    ticks += worker.Ticks;
+                    late += worker.LateTicks;
+                    busy += worker.BusyTime;
+                    var max = worker.TakeMaxTickDuration();
+                    maxTick = max > maxTick ? max : maxTick;
+                }
+
+                LogMediaStats(
+                    string.Join('/', sessions),
+                    ticks,
+                    late,
+                    busy.TotalMilliseconds,
+                    maxTick.TotalMilliseconds,
+                    Interlocked.Read(ref _endedSessions),
+                    Interlocked.Read(ref _endedPacketsReceived),
+                    Interlocked.Read(ref _endedPacketsLost),
+                    Interlocked.Read(ref _endedPacketsLate));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
         }
     }
 
@@ -143,6 +209,9 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
 
         // Order matters: BYE every call (which stops its media), let the workers complete the recordings, let the
         // pump record them with their calls, and only then close the SIP sockets.
+        await _statsStopping.CancelAsync().ConfigureAwait(false);
+        await _stats.ConfigureAwait(false);
+        _statsStopping.Dispose();
         await _core.DisposeAsync().ConfigureAwait(false);
         _media.Dispose();
         await _pump.ConfigureAwait(false);
@@ -184,6 +253,9 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Media: RTP ports {PortRange}, {Workers} workers, recordings {Recordings}")]
     private partial void LogMedia(string portRange, int workers, string recordings);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Media stats: sessions {SessionsPerWorker}; ticks {Ticks}, late {LateTicks}, busy {BusyMs:F0} ms, max tick {MaxTickMs:F2} ms; ended sessions {EndedSessions}: RTP {PacketsReceived} received, {PacketsLost} lost, {PacketsLate} late")]
+    private partial void LogMediaStats(string sessionsPerWorker, long ticks, long lateTicks, double busyMs, double maxTickMs, long endedSessions, long packetsReceived, long packetsLost, long packetsLate);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Handling media event {Kind} of session {SessionId} failed")]
     private partial void LogMediaEventFailed(Exception exception, MediaEventKind kind, long sessionId);

@@ -21,6 +21,10 @@ public sealed class MediaWorker : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Thread? _thread;
     private int _count;
+    private long _ticks;
+    private long _lateTicks;
+    private long _busyTimestampTicks;
+    private long _maxTickTimestampTicks;
 
     public MediaWorker(int index, TimeProvider time, MediaMetrics metrics)
     {
@@ -34,9 +38,18 @@ public sealed class MediaWorker : IDisposable
     /// <summary>Sessions on this worker (including ones added since the last tick).</summary>
     public int Count => Volatile.Read(ref _count);
 
-    public long Ticks { get; private set; }
+    /// <summary>Ticks run so far. Read from any thread (stats lines, load harness).</summary>
+    public long Ticks => Volatile.Read(ref _ticks);
 
-    public long LateTicks { get; private set; }
+    /// <summary>Ticks that started more than 10 ms after their time.</summary>
+    public long LateTicks => Volatile.Read(ref _lateTicks);
+
+    /// <summary>Total time spent inside ticks: divided by wall time, how busy this worker's thread is.</summary>
+    public TimeSpan BusyTime => TimeSpan.FromSeconds((double)Volatile.Read(ref _busyTimestampTicks) / _time.TimestampFrequency);
+
+    /// <summary>The longest tick since the previous call, and starts a new window.</summary>
+    public TimeSpan TakeMaxTickDuration() =>
+        TimeSpan.FromSeconds((double)Interlocked.Exchange(ref _maxTickTimestampTicks, 0) / _time.TimestampFrequency);
 
     public void Add(MediaSession session)
     {
@@ -69,7 +82,7 @@ public sealed class MediaWorker : IDisposable
             }
         }
 
-        Ticks++;
+        Volatile.Write(ref _ticks, _ticks + 1);
     }
 
     private void Run()
@@ -82,12 +95,20 @@ public sealed class MediaWorker : IDisposable
             var started = _time.GetTimestamp();
             if (_time.GetElapsedTime(next, started) > LateThreshold)
             {
-                LateTicks++;
+                Volatile.Write(ref _lateTicks, _lateTicks + 1);
                 _metrics.LateTick();
             }
 
             Tick(started);
-            _metrics.TickTook(_time.GetElapsedTime(started));
+            var took = _time.GetTimestamp() - started;
+            Volatile.Write(ref _busyTimestampTicks, _busyTimestampTicks + took);
+            if (took > Volatile.Read(ref _maxTickTimestampTicks))
+            {
+                // A reader resetting the window between the read and this write can lose one maximum: fine for stats.
+                Volatile.Write(ref _maxTickTimestampTicks, took);
+            }
+
+            _metrics.TickTook(TimeSpan.FromSeconds((double)took / _time.TimestampFrequency));
 
             // Schedule from the planned time, not from when we woke, so ticks do not drift; after a long stall
             // (a paused VM) start afresh instead of racing through the missed ticks.
