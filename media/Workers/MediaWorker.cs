@@ -11,6 +11,9 @@ public sealed class MediaWorker : IDisposable
 {
     public static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(20);
 
+    // Missed ticks up to this far behind are caught up; beyond it the time is lost rather than replayed at once.
+    private static readonly TimeSpan MaxCatchUp = TimeSpan.FromSeconds(2);
+
     // A tick that starts this late has cost the calls on it a frame's worth of playout accuracy.
     private static readonly TimeSpan LateThreshold = TimeSpan.FromMilliseconds(10);
 
@@ -110,11 +113,12 @@ public sealed class MediaWorker : IDisposable
 
             _metrics.TickTook(TimeSpan.FromSeconds((double)took / _time.TimestampFrequency));
 
-            // Schedule from the planned time, not from when we woke, so ticks do not drift; after a long stall
-            // (a paused VM) start afresh instead of racing through the missed ticks.
+            // Schedule from the planned time, not from when we woke, so ticks do not drift. After a stall (CPU
+            // starvation, a long GC) run the missed ticks back to back, so every call's recording stays as long as
+            // the call; only a stall beyond MaxCatchUp (a paused VM) is given up and the schedule starts afresh.
             next += (long)(interval.TotalSeconds * _time.TimestampFrequency);
             var wait = _time.GetElapsedTime(_time.GetTimestamp(), next);
-            if (wait < -TimeSpan.FromMilliseconds(200))
+            if (wait < -MaxCatchUp)
             {
                 next = _time.GetTimestamp();
                 continue;
