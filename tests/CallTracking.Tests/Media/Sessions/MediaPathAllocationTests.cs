@@ -35,7 +35,15 @@ public sealed class MediaPathAllocationTests : IDisposable
             recording ? Path.Combine(_directory, "call.opus") : null);
         var worker = engine.Workers[0];
         var packet = new byte[172];
+        // 20 ms of a 400 Hz tone (8 whole cycles, so repeating it is seamless): real audio for the recorder.
+        var tone = new short[160];
+        for (var i = 0; i < tone.Length; i++)
+        {
+            tone[i] = (short)(8000 * Math.Sin(2 * Math.PI * 400 * i / 8000.0));
+        }
+
         var payload = new byte[160];
+        G711.MuLawEncode(tone, payload);
         ushort sequence = 1000;
         uint timestamp = 0;
 
@@ -74,7 +82,9 @@ public sealed class MediaPathAllocationTests : IDisposable
         if (recording)
         {
             Assert.Equal(TimeSpan.FromMilliseconds(20 * 800), summary.RecordingDuration);
-            Assert.True(summary.RecordingBytes > 10_000);
+            // 16 s of tone at the recorder's 32 kbit/s is tens of kilobytes, and all of it is on disk.
+            Assert.True(summary.RecordingBytes > 20_000, $"{summary.RecordingBytes} bytes");
+            Assert.Equal(summary.RecordingBytes, new FileInfo(summary.RecordingPath!).Length);
         }
     }
 

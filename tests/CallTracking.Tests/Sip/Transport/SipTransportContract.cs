@@ -186,6 +186,15 @@ public abstract class SipTransportContract : IAsyncLifetime
 
         var transport = Name(Kind);
         Assert.Equal(2, Harness.Metrics.Total("calltracking.sip.messages.received", transport));
+
+        // A stream transport counts a message as sent when its write completes, which may be just after the peer
+        // has read it: wait for the counter (bounded) instead of racing it.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (Harness.Metrics.Total("calltracking.sip.messages.sent", transport) < 1 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
         Assert.Equal(1, Harness.Metrics.Total("calltracking.sip.messages.sent", transport));
         Assert.Equal(1, Harness.Metrics.Total("calltracking.sip.parse.failures", transport));
         Assert.Equal(0, Harness.Metrics.Total("calltracking.sip.send.failures", transport));
