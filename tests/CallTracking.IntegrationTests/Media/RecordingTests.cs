@@ -62,4 +62,50 @@ public sealed class RecordingTests(ITestOutputHelper output)
         Assert.True(match.Lag >= 0, match.ToString());
         Assert.True(Levels.IsSilent(recording.Right), $"right channel peaks at {Levels.WindowLevels(recording.Right, TimeSpan.FromMilliseconds(20)).Max():0.0} dBFS");
     }
+
+    [Fact]
+    public async Task Hold_reinvite_while_the_caller_speaks_keeps_the_call_and_the_recording_whole()
+    {
+        var directory = TestDirectory.Create();
+        var caller = await MediaCalls.CallerAudioAsync(directory);
+        var pcap = MediaCalls.WritePcap(directory, caller, G711Law.MuLaw);
+        await using var engine = await SippAgainstEngine.StartEngineAsync(directory, "--Media:InactivitySeconds=5");
+
+        // Hold (a=sendonly) 2 s into the speech; the caller keeps talking; BYE after the speech ends.
+        var hold = TimeSpan.FromSeconds(2);
+        var uac = await Sipp.RunAsync(directory, SippAgainstEngine.At(engine, new SippOptions
+        {
+            Name = "uac",
+            Scenario = "uac_pcmu_play_audio_hold.xml",
+            Service = EngineConfigs.TrackedNumber,
+            Calls = 1,
+            Keys = new Dictionary<string, string>
+            {
+                ["audio_pcap"] = pcap,
+                ["hold_ms"] = ((int)hold.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["rest_ms"] = ((int)(caller.Duration - hold + TimeSpan.FromMilliseconds(500)).TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+            Timeout = caller.Duration + TimeSpan.FromSeconds(10),
+        }));
+
+        SippAgainstEngine.AssertAllCallsSucceeded(uac, 1, engine);
+        var held = SippAgainstEngine.Single(uac, m => m.Received && m.StatusCode == 200 && m.Header("CSeq") == "2 INVITE");
+        Assert.Contains("a=recvonly", held.SdpLines);
+        var callId = uac.Messages[0].CallId!;
+        await SippAgainstEngine.WaitForLogAsync(engine, $"Call {callId} ended: CallerHungUp");
+        var ready = await MediaCalls.WaitForRecordingAsync(engine, callId);
+        Assert.DoesNotContain("no RTP for", engine.Log, StringComparison.Ordinal);
+
+        var recording = await OpusFiles.DecodeStereoAsync(ready.Path);
+        var sent = Levels.ActiveSpan(caller)!.Value;
+        var heard = Levels.ActiveSpan(recording.Left)!.Value;
+        var error = ((heard.End - heard.Start) - (sent.End - sent.Start)).TotalSeconds / (sent.End - sent.Start).TotalSeconds;
+        var match = Correlation.Align(caller, recording.Left, TimeSpan.FromSeconds(2));
+        output.WriteLine($"held at {hold.TotalSeconds:0.0} s: recorded {recording.Left}, active audio {error:+0.00%;-0.00%} of what was sent; {match}; {ready}");
+
+        var packets = (caller.Length + 159) / 160;
+        Assert.True(ready.Packets == packets && ready.Lost == 0, $"{ready} (sent {packets})");
+        Assert.True(Math.Abs(error) <= 0.02, $"active audio off by {error:P2}");
+        Assert.True(match.Coefficient >= 0.9, match.ToString());
+    }
 }
