@@ -50,7 +50,9 @@ public sealed class EngineInitiatedRequestTests
     public async Task As_refresher_the_engine_sends_an_update_at_half_the_session_interval_along_the_route_set()
     {
         var directory = TestDirectory.Create();
-        await using var engine = await SippAgainstEngine.StartEngineAsync(directory, "--Sip:MinSESeconds=90", "--Sip:SessionExpiresSeconds=90");
+        await using var engine = await SippAgainstEngine.StartEngineAsync(directory, "--Sip:MinSESeconds=90", "--Sip:SessionExpiresSeconds=90",
+            // The caller sends no RTP: keep the media inactivity hang-up (30 s by default) out of the 45 s refresh wait.
+            "--Media:InactivitySeconds=120");
 
         var clock = Stopwatch.StartNew();
         var result = await Sipp.RunAsync(directory, SippAgainstEngine.At(engine, new SippOptions
