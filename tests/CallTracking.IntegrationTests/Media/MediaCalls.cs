@@ -9,6 +9,16 @@ namespace CallTracking.IntegrationTests.Media;
 /// <summary>What the engine logged when a call's media stopped (the "recording ready" line).</summary>
 public sealed record RecordingReady(string CallId, string Path, double Seconds, long Bytes, long Packets, long Lost, double JitterMs);
 
+/// <summary>A recording against what was sent, whole and chunk by chunk (<see cref="MediaCalls.ChunkedAlign"/>).</summary>
+public sealed record ChunkedMatch(Alignment Whole, double Coefficient, IReadOnlyList<int> Lags, int SampleRate)
+{
+    /// <summary>How far apart the chunks' lags are: the playout adjustments made during the call.</summary>
+    public TimeSpan LagSpread => Lags.Count == 0 ? TimeSpan.Zero : TimeSpan.FromSeconds((double)(Lags.Max() - Lags.Min()) / SampleRate);
+
+    public override string ToString() =>
+        $"whole: {Whole}; by chunk: r = {Coefficient:0.0000}, lags {string.Join(" ", Lags.Select(l => (1000.0 * l / SampleRate).ToString("0", System.Globalization.CultureInfo.InvariantCulture)))} ms";
+}
+
 /// <summary>Shared steps of the media tests: the engine's media log lines, where a recording must be, sipp trace times.</summary>
 internal static partial class MediaCalls
 {
@@ -90,6 +100,41 @@ internal static partial class MediaCalls
         }
 
         return entries;
+    }
+
+    /// <summary>
+    /// How well <paramref name="candidate"/> (a recording) holds <paramref name="reference"/> (what was sent), chunk by
+    /// chunk: the whole is aligned first (<see cref="Correlation.Align(PcmAudio, PcmAudio, TimeSpan)"/>), then every
+    /// active chunk of the reference is aligned again within ±<paramref name="slack"/> of that lag. A playout buffer
+    /// may add or drop a 20 ms frame in a quiet moment; that moves the lag of what follows by one frame and ruins the
+    /// single-lag coefficient without losing anything the caller said. Lost or garbled audio still shows here: the
+    /// coefficient (weighted by each chunk's energy) falls, or the lags spread.
+    /// </summary>
+    public static ChunkedMatch ChunkedAlign(PcmAudio reference, PcmAudio candidate, TimeSpan maxLag, TimeSpan? chunk = null, TimeSpan? slack = null)
+    {
+        var whole = Correlation.Align(reference, candidate, maxLag);
+        var size = (int)((chunk ?? TimeSpan.FromSeconds(1)).TotalSeconds * reference.SampleRate);
+        var window = (int)((slack ?? TimeSpan.FromMilliseconds(100)).TotalSeconds * reference.SampleRate);
+        double weighted = 0, energy = 0;
+        var lags = new List<int>();
+        for (var start = 0; start + (size / 2) <= reference.Length; start += size)
+        {
+            var piece = reference.Samples.AsSpan(start, Math.Min(size, reference.Length - start));
+            var from = start + whole.Lag;
+            if (Levels.Dbfs(piece) < -40 || from < 0 || from >= candidate.Length)
+            {
+                continue;
+            }
+
+            var (lag, coefficient) = Correlation.Align(piece, candidate.Samples.AsSpan(from), window);
+            var e = Levels.Rms(piece);
+            e *= e * piece.Length;
+            weighted += coefficient * e;
+            energy += e;
+            lags.Add(whole.Lag + lag);
+        }
+
+        return new ChunkedMatch(whole, energy > 0 ? weighted / energy : 0, lags, reference.SampleRate);
     }
 
     [GeneratedRegex(@"Call (?<id>\S+): recording ready at (?<path>.+?), (?<seconds>[0-9.]+) s, (?<bytes>\d+) bytes; RTP (?<packets>\d+) received, (?<lost>-?\d+) lost, jitter (?<jitter>[0-9.]+) ms")]
