@@ -38,7 +38,8 @@ public sealed class DtmfDetector
     private long _completedSegments; // units in segments before the current one
 
     // Last segment timestamp of the most recently reported event: anything at or
-    // before it is a late duplicate or a retransmitted end packet.
+    // before it is a late duplicate or a retransmitted end packet, unless its marker
+    // bit starts a new event (see IsLate).
     private bool _hasReported;
     private uint _reportedSegmentTimestamp;
 
@@ -68,8 +69,7 @@ public sealed class DtmfDetector
     /// <param name="detected">The completed key press when this returns true.</param>
     public bool TryAccept(uint rtpTimestamp, bool marker, in TelephoneEvent telephoneEvent, out DtmfEvent detected)
     {
-        if (telephoneEvent.Event > DtmfDigit.MaxEvent
-            || (_hasReported && !IsAfter(rtpTimestamp, _reportedSegmentTimestamp)))
+        if (telephoneEvent.Event > DtmfDigit.MaxEvent || IsLate(rtpTimestamp, marker))
         {
             detected = default;
             return false;
@@ -93,7 +93,7 @@ public sealed class DtmfDetector
             return TryReportEnded(out detected);
         }
 
-        if (!IsAfter(rtpTimestamp, _segmentTimestamp))
+        if (!marker && !IsAfter(rtpTimestamp, _segmentTimestamp))
         {
             // Late packet of an earlier segment of this long event.
             detected = default;
@@ -144,6 +144,34 @@ public sealed class DtmfDetector
         _active = false;
         _endSeen = false;
         _hasReported = false;
+    }
+
+    /// <summary>
+    /// A retransmitted or late packet of the event last reported (its timestamp), or of anything before it. A packet
+    /// with the marker bit and another timestamp starts a new event even when its timestamp is older: the sender's
+    /// clock went back (a gateway that times events on its own clock, a media server switched without a new SSRC,
+    /// sipp playing one capture per digit), and dropping it would lose every key press until the clock catches up.
+    /// </summary>
+    private bool IsLate(uint rtpTimestamp, bool marker)
+    {
+        if (!_hasReported)
+        {
+            return false;
+        }
+
+        if (rtpTimestamp == _reportedSegmentTimestamp)
+        {
+            return true;
+        }
+
+        if (marker || IsAfter(rtpTimestamp, _reportedSegmentTimestamp))
+        {
+            return false;
+        }
+
+        // Older than the last report and no marker: late, unless it belongs to the event running now (which started
+        // with a marker at an older timestamp).
+        return !(_active && IsAtOrAfter(rtpTimestamp, _segmentTimestamp));
     }
 
     private void Start(uint rtpTimestamp, in TelephoneEvent telephoneEvent)

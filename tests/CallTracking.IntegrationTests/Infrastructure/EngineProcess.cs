@@ -94,6 +94,9 @@ public sealed class EngineProcess : IAsyncDisposable
         return await _process.WaitForExitAsync().ConfigureAwait(false);
     }
 
+    /// <summary>Sends a signal by name ("STOP", "CONT", ...) to the engine's process.</summary>
+    public Task SignalAsync(string signal) => _process.SignalAsync(signal);
+
     /// <summary>SIGKILL: the engine dies without any chance to clean up (crash test).</summary>
     public void Kill() => _process.Kill();
 

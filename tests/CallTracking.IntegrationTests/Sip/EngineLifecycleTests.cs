@@ -35,7 +35,7 @@ public sealed class EngineLifecycleTests
             Service = EngineConfigs.TrackedNumber,
             Calls = 1,
         }));
-        await SippAgainstEngine.WaitForLogAsync(engine, "answered");
+        await SippAgainstEngine.WaitForLogAsync(engine, "@127.0.0.1 answered"); // not just "answered": the log names the data folder, whose name is this test's
 
         var exitCode = await engine.StopAsync();
 

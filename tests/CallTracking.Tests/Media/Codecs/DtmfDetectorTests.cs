@@ -257,6 +257,58 @@ public sealed class DtmfDetectorTests
         }
     }
 
+    [Fact]
+    public void A_new_key_press_whose_timestamp_went_back_is_still_an_event()
+    {
+        // The sender's clock jumped back between presses (a gateway timing events on its own clock; sipp playing
+        // one capture per digit). The marker says a new event starts.
+        var events = Feed(new DtmfDetector(), Press(5, Start + 50_000).Concat(Press(7, Start)).Concat(Press(8, Start + 4000)));
+        Assert.Equal("578", string.Concat(events.Select(e => e.Digit)));
+        Assert.All(events, e => Assert.Equal((2240L, false), (e.DurationUnits, e.EndLost)));
+    }
+
+    [Fact]
+    public void A_key_press_that_went_back_while_another_lost_its_end_reports_both()
+    {
+        var first = Press(5, Start + 50_000).Where(p => !p.Event.End);
+        var events = Feed(new DtmfDetector(), first.Concat(Press(7, Start)));
+        Assert.Equal([('5', true), ('7', false)], events.Select(e => (e.Digit, e.EndLost)));
+    }
+
+    [Fact]
+    public void Late_packets_without_a_marker_of_an_older_event_are_still_ignored()
+    {
+        var late = Press(1, Start).Where(p => !p.Marker);
+        var events = Feed(new DtmfDetector(), Press(1, Start).Concat(Press(2, Start + 4000)).Concat(late));
+        Assert.Equal("12", string.Concat(events.Select(e => e.Digit)));
+    }
+
+    [Fact]
+    public void Sipp_captures_played_one_after_another_yield_every_digit_in_order()
+    {
+        // The captures share one SSRC but their timestamps are not in this order (4, * and 0 are older than #).
+        const string digits = "19#4*0";
+        var detector = new DtmfDetector();
+        var events = new List<DtmfEvent>();
+        foreach (var digit in digits)
+        {
+            var file = digit switch { '#' => "dtmf_2833_pound.pcap", '*' => "dtmf_2833_star.pcap", _ => $"dtmf_2833_{digit}.pcap" };
+            var path = Path.Combine("/usr/share/sip-tester", file);
+            Assert.True(File.Exists(path), $"{path} is missing: install the Debian package sip-tester");
+            foreach (var packet in PcapReader.ReadRtp(path).Where(p => p.PayloadType == 101))
+            {
+                Assert.True(TelephoneEvent.TryParse(packet.Payload, out var ev));
+                if (detector.TryAccept(packet.Timestamp, packet.Marker, ev, out var detected))
+                {
+                    events.Add(detected);
+                }
+            }
+        }
+
+        Assert.Equal(digits, string.Concat(events.Select(e => e.Digit)));
+        Assert.All(events, e => Assert.False(e.EndLost));
+    }
+
     public static TheoryData<string, char> SippCaptures() => new()
     {
         { "dtmf_2833_0.pcap", '0' }, { "dtmf_2833_1.pcap", '1' }, { "dtmf_2833_2.pcap", '2' },
