@@ -38,6 +38,7 @@ public sealed partial class MediaSession
     private IOpusFrameEncoder? _recordingEncoder;
     private long _epoch;
     private uint _lastAudioTimestamp;
+    private bool _audioSeen;
     private FileStream? _recordingFile;
     private string? _recordingPath;
     private PromptAudio? _prompt;
@@ -232,6 +233,7 @@ public sealed partial class MediaSession
             }
 
             _lastAudioTimestamp = packet.Timestamp;
+            _audioSeen = true;
             _statistics.Receive(packet.SequenceNumber, packet.Timestamp, packet.Payload.Length, SampleRate, Elapsed(now));
             var result = _jitter.Insert(packet.SequenceNumber, packet.Timestamp, packet.Ssrc, packet.Marker, packet.Payload, now);
             if (result == InsertResult.Late)
@@ -438,7 +440,7 @@ public sealed partial class MediaSession
         }
 
         // A key press whose end packets were all lost ends when the audio clock has moved on past it.
-        if (_dtmf.InProgress && _dtmf.TryFlush(_lastAudioTimestamp, out var pending))
+        if (_audioSeen && _dtmf.InProgress && _dtmf.TryFlush(_lastAudioTimestamp, out var pending))
         {
             ReportDtmf(pending);
         }
@@ -484,6 +486,13 @@ public sealed partial class MediaSession
     private void Finish()
     {
         _running = false;
+
+        // A key press still open when the call ends (its end packets lost) is reported rather than forgotten.
+        if (_dtmf.InProgress && _dtmf.TryFlush(_lastAudioTimestamp + (uint)(SampleRate * 10), out var pending))
+        {
+            ReportDtmf(pending);
+        }
+
         var duration = TimeSpan.Zero;
         long bytes = 0;
         IReadOnlyList<(TimeSpan, TimeSpan)> paused = [];

@@ -19,7 +19,7 @@ public sealed class StallTests(ITestOutputHelper output)
     // concealment frames and later shrinks by dropping received frames, so the speech after the stall is shifted and
     // clipped (r = 0.37). The recording needs the received frames in order without playout adaptation. The same
     // starvation (load average > 4 on 2 cores) is what makes RecordingTests fail now and then.
-    [Fact(Skip = "Known bug: a stall > 200 ms loses audio from the recording (MediaWorker skips ticks; jitter buffer adaptation drops frames)")]
+    [Fact(Skip = "Known bug: after a stall the jitter buffer reads the queued burst as jitter and shifts/clips the audio that follows (the worker now catches up the missed ticks, so the length is right)")]
     public async Task An_engine_stalled_for_400_ms_mid_call_still_records_all_the_caller_said()
     {
         var directory = TestDirectory.Create();
