@@ -34,13 +34,9 @@ public sealed partial class MediaSession
     private RtpReceiveStatistics _statistics = null!;
     private RtpSendStatistics _sendStatistics = null!;
     private DtmfDetector _dtmf = null!;
-    private CallRecorder? _recorder;
-    private IOpusFrameEncoder? _recordingEncoder;
     private long _epoch;
     private uint _lastAudioTimestamp;
     private bool _audioSeen;
-    private FileStream? _recordingFile;
-    private string? _recordingPath;
     private PromptAudio? _prompt;
     private int _promptOffset;
     private bool _promptStarting;
@@ -51,6 +47,7 @@ public sealed partial class MediaSession
     private long _lastRtcpTimestamp;
     private bool _inactiveReported;
     private bool _running;
+    private bool _latched;
     private int _concealed;
 
     // Packets carry 10-60 ms (the SDP's ptime, or whatever the sender really does); the worker and the recorder
@@ -167,8 +164,6 @@ public sealed partial class MediaSession
 
         return true;
     }
-
-    private bool _latched;
 
     private void ReceiveRtp(long now)
     {
@@ -458,73 +453,4 @@ public sealed partial class MediaSession
     }
 
     private TimeSpan Elapsed(long now) => _dependencies.Time.GetElapsedTime(_epoch, now);
-
-    private void OpenRecording(string path)
-    {
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            _recordingFile = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 16 * 1024);
-            _recordingEncoder = _dependencies.CreateRecordingEncoder();
-            _recorder = new CallRecorder(_recordingFile, _recordingEncoder, _dependencies.Time, _recordingSerial);
-            _recordingPath = path;
-        }
-        catch (IOException)
-        {
-            // A full disk or an existing file must not cost the call: it goes on unrecorded and says so.
-            _recordingFile?.Dispose();
-            _recordingFile = null;
-            _recorder = null;
-            _dependencies.Metrics.RecordingFailed();
-        }
-        catch (UnauthorizedAccessException)
-        {
-            _dependencies.Metrics.RecordingFailed();
-        }
-    }
-
-    private void Finish()
-    {
-        _running = false;
-
-        // A key press still open when the call ends (its end packets lost) is reported rather than forgotten.
-        if (_dtmf.InProgress && _dtmf.TryFlush(_lastAudioTimestamp + (uint)(SampleRate * 10), out var pending))
-        {
-            ReportDtmf(pending);
-        }
-
-        var duration = TimeSpan.Zero;
-        long bytes = 0;
-        IReadOnlyList<(TimeSpan, TimeSpan)> paused = [];
-        if (_recorder is not null)
-        {
-            _recorder.Complete();
-            duration = _recorder.Duration;
-            paused = [.. _recorder.PausedSpans.Select(s => (s.Start, s.End))];
-            _recorder.Dispose();
-            bytes = _recordingFile!.Length;
-            _recordingFile.Dispose();
-            (_recordingEncoder as IDisposable)?.Dispose();
-        }
-
-        Sockets.Dispose();
-        _releasePort();
-        var snapshot = _statistics.GetSnapshot();
-        var summary = new MediaSummary(
-            _recordingPath,
-            duration,
-            bytes,
-            _recorder is null ? string.Empty : "opus",
-            paused,
-            snapshot.Packets,
-            snapshot.Lost,
-            snapshot.JitterMilliseconds,
-            snapshot.Late,
-            snapshot.Duplicates,
-            _dtmfEvents);
-        if (!_events.TryWrite(new MediaEvent(Id, MediaEventKind.Stopped, Summary: summary)))
-        {
-            _dependencies.Metrics.EventDropped();
-        }
-    }
 }

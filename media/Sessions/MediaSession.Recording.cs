@@ -1,0 +1,81 @@
+using CallTracking.Media.Recording;
+
+namespace CallTracking.Media.Sessions;
+
+/// <summary>The call's recording: opened when the session starts, completed (and reported) when it stops.</summary>
+public sealed partial class MediaSession
+{
+    private CallRecorder? _recorder;
+    private IOpusFrameEncoder? _recordingEncoder;
+    private FileStream? _recordingFile;
+    private string? _recordingPath;
+
+    private void OpenRecording(string path)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            _recordingFile = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 16 * 1024);
+            _recordingEncoder = _dependencies.CreateRecordingEncoder();
+            _recorder = new CallRecorder(_recordingFile, _recordingEncoder, _dependencies.Time, _recordingSerial);
+            _recordingPath = path;
+        }
+        catch (IOException)
+        {
+            // A full disk or an existing file must not cost the call: it goes on unrecorded and says so.
+            _recordingFile?.Dispose();
+            _recordingFile = null;
+            _recorder = null;
+            _dependencies.Metrics.RecordingFailed();
+        }
+        catch (UnauthorizedAccessException)
+        {
+            _dependencies.Metrics.RecordingFailed();
+        }
+    }
+
+    private void Finish()
+    {
+        _running = false;
+
+        // A key press still open when the call ends (its end packets lost) is reported rather than forgotten.
+        if (_dtmf.InProgress && _dtmf.TryFlush(_lastAudioTimestamp + (uint)(SampleRate * 10), out var pending))
+        {
+            ReportDtmf(pending);
+        }
+
+        var duration = TimeSpan.Zero;
+        long bytes = 0;
+        IReadOnlyList<(TimeSpan, TimeSpan)> paused = [];
+        if (_recorder is not null)
+        {
+            _recorder.Complete();
+            duration = _recorder.Duration;
+            paused = [.. _recorder.PausedSpans.Select(s => (s.Start, s.End))];
+            _recorder.Dispose();
+            bytes = _recordingFile!.Length;
+            _recordingFile.Dispose();
+            (_recordingEncoder as IDisposable)?.Dispose();
+        }
+
+        Sockets.Dispose();
+        _releasePort();
+        var snapshot = _statistics.GetSnapshot();
+        var summary = new MediaSummary(
+            _recordingPath,
+            duration,
+            bytes,
+            _recorder is null ? string.Empty : "opus",
+            paused,
+            snapshot.Packets,
+            snapshot.Lost,
+            snapshot.JitterMilliseconds,
+            snapshot.Late,
+            snapshot.Duplicates,
+            _dtmfEvents);
+        if (!_events.TryWrite(new MediaEvent(Id, MediaEventKind.Stopped, Summary: summary)))
+        {
+            _dependencies.Metrics.EventDropped();
+        }
+    }
+}
