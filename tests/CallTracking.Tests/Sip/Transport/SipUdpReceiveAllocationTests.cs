@@ -35,17 +35,27 @@ public sealed class SipUdpReceiveAllocationTests(ITestOutputHelper output)
             SendBatch(peer, handler);
         }
 
-        const int batches = 20;
-        var before = GC.GetTotalAllocatedBytes(precise: true);
-        for (var i = 0; i < batches; i++)
+        // Process-wide counts also catch whatever else happens to run (a finishing socket loop of an earlier test, a
+        // timer): measure several short windows and judge the cleanest. A regression in the receive path shows in
+        // every window; background noise does not.
+        const int windows = 5;
+        const int batchesPerWindow = 4;
+        var perDatagram = new double[windows];
+        for (var window = 0; window < windows; window++)
         {
-            SendBatch(peer, handler);
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            for (var i = 0; i < batchesPerWindow; i++)
+            {
+                SendBatch(peer, handler);
+            }
+
+            perDatagram[window] = (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)(batchesPerWindow * Batch);
         }
 
-        var perDatagram = (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)(batches * Batch);
-        output.WriteLine($"UDP receive path: {perDatagram:F1} bytes allocated per {SipTestMessages.TwilioInvite.Length}-byte INVITE (all threads, incl. the sending peer)");
+        var cleanest = perDatagram.Min();
+        output.WriteLine($"UDP receive path: {cleanest:F1} bytes allocated per {SipTestMessages.TwilioInvite.Length}-byte INVITE in the cleanest window (all windows: {string.Join(", ", perDatagram.Select(p => p.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))}; all threads, incl. the sending peer)");
         Assert.Equal(0, handler.Invalid);
-        Assert.True(perDatagram < 64, $"{perDatagram:F1} bytes per datagram");
+        Assert.True(cleanest < 64, $"{cleanest:F1} bytes per datagram in the cleanest of {windows} windows");
     }
 
     private static void SendBatch(UdpTestPeer peer, CountingHandler handler)
