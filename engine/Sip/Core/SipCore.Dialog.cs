@@ -108,9 +108,9 @@ public sealed partial class SipCore
         }
 
         dialog.RefreshTarget(request);
+        SetPendingInvite(session, transaction);
         lock (session.Lock)
         {
-            session.PendingInvite = transaction;
             session.LocalSdp = sdp;
             session.SessionTimer = timer;
         }
@@ -311,6 +311,11 @@ public sealed partial class SipCore
 
         session.Dialog.Terminate();
         _dialogs.Remove(session.Dialog);
+        if (session.PendingInvite is { } pending)
+        {
+            _sessionsByInvite.TryRemove(pending, out _);
+        }
+
         session.Media.Stop();
         var call = session.Call;
         _metrics.CallEnded(EndReasonName(call.EndReason));

@@ -119,14 +119,14 @@ public sealed partial class SipCore
         var session = new UasSession(call, dialog, request.Clone(), sdpSession, listener, PeerAllows(request, "UPDATE"u8), media)
         {
             Audio = audio,
-            PendingInvite = transaction,
             LocalSdp = localSdp,
             AwaitingAnswerInAck = offer is null,
             SessionTimer = timer,
         };
 
         _sessions[dialog.Id] = session;
-        _callsByMedia[media.Id] = call;
+        SetPendingInvite(session, transaction);
+        _sessionsByMedia[media.Id] = session;
         _dialogs.Add(dialog);
         _metrics.CallStarted();
         using (BeginCallScope(call.CallId))
@@ -242,12 +242,10 @@ public sealed partial class SipCore
         }
 
         Respond(transaction, cancel, source, 200, "OK");
-        if (invite.HasSentFinalResponse || !_dialogs.TryFindForRequest(cancel, out _) && !TryFindSessionByInvite(invite, out _))
-        {
-            return;
-        }
 
-        if (!TryFindSessionByInvite(invite, out var session) || !session.Call.TryEnd(CallEndReason.Cancelled, _time.GetUtcNow()))
+        // Too late once the INVITE has its final response; a CANCEL for a request we refused has no session.
+        if (invite.HasSentFinalResponse || !_sessionsByInvite.TryGetValue(invite, out var session)
+            || !session.Call.TryEnd(CallEndReason.Cancelled, _time.GetUtcNow()))
         {
             return;
         }
@@ -258,19 +256,22 @@ public sealed partial class SipCore
         FinishSession(session);
     }
 
-    private bool TryFindSessionByInvite(ServerInviteTransaction invite, out UasSession session)
+    /// <summary>The INVITE (initial or re-INVITE) whose 2xx now waits for its ACK; the previous one leaves the index.</summary>
+    private void SetPendingInvite(UasSession session, ServerInviteTransaction transaction)
     {
-        foreach (var candidate in _sessions.Values)
+        ServerInviteTransaction? previous;
+        lock (session.Lock)
         {
-            if (ReferenceEquals(candidate.PendingInvite, invite))
-            {
-                session = candidate;
-                return true;
-            }
+            previous = session.PendingInvite;
+            session.PendingInvite = transaction;
         }
 
-        session = null!;
-        return false;
+        if (previous is not null)
+        {
+            _sessionsByInvite.TryRemove(previous, out _);
+        }
+
+        _sessionsByInvite[transaction] = session;
     }
 
     /// <summary>The ACK for our 2xx: confirms the dialog and stops the 2xx retransmissions (RFC 3261 §13.3.1.4).</summary>
@@ -293,7 +294,7 @@ public sealed partial class SipCore
 
     void ITransactionUser.OnAckFor2xx(ServerInviteTransaction transaction, object? ack)
     {
-        if (!TryFindSessionByInvite(transaction, out var session))
+        if (!_sessionsByInvite.TryGetValue(transaction, out var session))
         {
             return;
         }
@@ -318,7 +319,7 @@ public sealed partial class SipCore
 
     void ITransactionUser.OnNoAckFor2xx(ServerInviteTransaction transaction)
     {
-        if (TryFindSessionByInvite(transaction, out var session))
+        if (_sessionsByInvite.TryGetValue(transaction, out var session))
         {
             // RFC 3261 §13.3.1.4: no ACK within 64*T1 means the caller never got our answer; end with BYE.
             using (BeginCallScope(session.Call.CallId))

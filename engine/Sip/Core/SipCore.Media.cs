@@ -73,11 +73,12 @@ public sealed partial class SipCore
     /// <summary>What the media engine reports: key presses, dead media, and the finished recording.</summary>
     public void OnMediaEvent(MediaEvent mediaEvent)
     {
-        if (!_callsByMedia.TryGetValue(mediaEvent.SessionId, out var call))
+        if (!_sessionsByMedia.TryGetValue(mediaEvent.SessionId, out var session))
         {
             return;
         }
 
+        var call = session.Call;
         using var scope = BeginCallScope(call.CallId);
         switch (mediaEvent.Kind)
         {
@@ -87,18 +88,10 @@ public sealed partial class SipCore
                 break;
             case MediaEventKind.Inactive:
                 LogNoMedia(call.CallId, _options.MediaInactivity.TotalSeconds);
-                foreach (var session in _sessions.Values)
-                {
-                    if (ReferenceEquals(session.Call, call))
-                    {
-                        EndSession(session, CallEndReason.NoMedia, sendBye: true);
-                        break;
-                    }
-                }
-
+                EndSession(session, CallEndReason.NoMedia, sendBye: true);
                 break;
             case MediaEventKind.Stopped:
-                _callsByMedia.TryRemove(mediaEvent.SessionId, out _);
+                _sessionsByMedia.TryRemove(mediaEvent.SessionId, out _);
                 if (mediaEvent.Summary is { } summary)
                 {
                     call.CompleteMedia(summary);

@@ -43,7 +43,10 @@ public sealed partial class SipCore : ISipMessageHandler, ITransactionUser, IAsy
     private readonly SdpAnswerer _answerer = new();
     private readonly SdpOfferBuilder _offerer = new();
     private readonly IMediaSessionFactory _media;
-    private readonly ConcurrentDictionary<long, InboundCall> _callsByMedia = new();
+    // Sessions found without scanning: by the INVITE transaction whose ACK, CANCEL or time-out arrives, and by the
+    // media session whose events arrive (kept after the call ends until its media has stopped and reported).
+    private readonly ConcurrentDictionary<ServerInviteTransaction, UasSession> _sessionsByInvite = new();
+    private readonly ConcurrentDictionary<long, UasSession> _sessionsByMedia = new();
     private readonly TimeProvider _time;
     private readonly SipCoreMetrics _metrics;
     private readonly ILogger _logger;
