@@ -9,6 +9,7 @@ public sealed partial class MediaSession
     private IOpusFrameEncoder? _recordingEncoder;
     private FileStream? _recordingFile;
     private string? _recordingPath;
+    private string? _recordingError;
 
     private void OpenRecording(string path)
     {
@@ -20,16 +21,16 @@ public sealed partial class MediaSession
             _recorder = new CallRecorder(_recordingFile, _recordingEncoder, _dependencies.Time, _recordingSerial);
             _recordingPath = path;
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // A full disk or an existing file must not cost the call: it goes on unrecorded and says so.
+            // A full disk, missing permissions or an existing file must not cost the call: it goes on unrecorded,
+            // and the reason travels in the summary so the engine can tell the operator.
             _recordingFile?.Dispose();
+            (_recordingEncoder as IDisposable)?.Dispose();
             _recordingFile = null;
+            _recordingEncoder = null;
             _recorder = null;
-            _dependencies.Metrics.RecordingFailed();
-        }
-        catch (UnauthorizedAccessException)
-        {
+            _recordingError = $"cannot write {path}: {e.Message}";
             _dependencies.Metrics.RecordingFailed();
         }
     }
@@ -72,7 +73,8 @@ public sealed partial class MediaSession
             snapshot.JitterMilliseconds,
             snapshot.Late,
             snapshot.Duplicates,
-            _dtmfEvents);
+            _dtmfEvents,
+            _recordingError);
         if (!_events.TryWrite(new MediaEvent(Id, MediaEventKind.Stopped, Summary: summary)))
         {
             _dependencies.Metrics.EventDropped();

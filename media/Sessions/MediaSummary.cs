@@ -1,6 +1,7 @@
 namespace CallTracking.Media.Sessions;
 
-/// <summary>What is kept with the call when its media stops: the recording and the receive quality.</summary>
+/// <summary>What is kept with the call when its media stops: the recording (or why there is none) and the
+/// receive quality.</summary>
 public sealed record MediaSummary(
     string? RecordingPath,
     TimeSpan RecordingDuration,
@@ -12,4 +13,5 @@ public sealed record MediaSummary(
     double JitterMilliseconds,
     long PacketsLate,
     long Duplicates,
-    long DtmfEvents);
+    long DtmfEvents,
+    string? RecordingError = null);

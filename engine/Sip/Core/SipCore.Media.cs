@@ -95,6 +95,11 @@ public sealed partial class SipCore
                 if (mediaEvent.Summary is { } summary)
                 {
                     call.CompleteMedia(summary);
+                    if (summary.RecordingError is { } error)
+                    {
+                        LogNotRecorded(call.CallId, error);
+                    }
+
                     if (summary.RecordingPath is not null)
                     {
                         LogRecordingReady(call.CallId, summary.RecordingPath, summary.RecordingDuration.TotalSeconds, summary.RecordingBytes, summary.PacketsReceived, summary.PacketsLost, summary.JitterMilliseconds);
@@ -110,6 +115,9 @@ public sealed partial class SipCore
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Call {CallId}: no RTP for {Seconds:F0} s; hanging up (Media:InactivitySeconds)")]
     private partial void LogNoMedia(string callId, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Call {CallId} was not recorded: {Reason}. Check free space and permissions under Data:Path (or set Media:Record=false to stop recording).")]
+    private partial void LogNotRecorded(string callId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: recording ready at {Path}, {Seconds:F1} s, {Bytes} bytes; RTP {Packets} received, {Lost} lost, jitter {JitterMs:F1} ms")]
     private partial void LogRecordingReady(string callId, string path, double seconds, long bytes, long packets, long lost, double jitterMs);
