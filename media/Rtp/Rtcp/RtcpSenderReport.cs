@@ -26,36 +26,13 @@ public readonly ref struct RtcpSenderReport
     public int ReportCount { get; }
 
     /// <summary>Profile-specific extension octets after the report blocks (§6.4.1); usually empty.</summary>
-    public ReadOnlySpan<byte> ProfileExtension => _content[(BlocksOffset + (ReportCount * ReportBlock.Length))..];
+    public ReadOnlySpan<byte> ProfileExtension => ReportBlockList.ProfileExtension(_content, BlocksOffset, ReportCount);
 
-    public ReportBlock GetReportBlock(int index)
-    {
-        if ((uint)index >= (uint)ReportCount)
-        {
-            ThrowHelpers.ThrowIndexOutOfRange(nameof(index), index, ReportCount);
-        }
-
-        return ReportBlock.Read(_content[(BlocksOffset + (index * ReportBlock.Length))..]);
-    }
+    public ReportBlock GetReportBlock(int index) => ReportBlockList.Get(_content, BlocksOffset, ReportCount, index);
 
     public static bool TryParse(RtcpPacket packet, out RtcpSenderReport report, out RtcpParseError error)
     {
-        report = default;
-        if (packet.PacketType != RtcpPacketType.SenderReport)
-        {
-            error = RtcpParseError.WrongType;
-            return false;
-        }
-
-        ReadOnlySpan<byte> content = packet.Content;
-        if (content.Length < BlocksOffset + (packet.Count * ReportBlock.Length))
-        {
-            error = RtcpParseError.CountExceedsLength;
-            return false;
-        }
-
-        report = new RtcpSenderReport(content, packet.Count);
-        error = RtcpParseError.None;
-        return true;
+        report = ReportBlockList.TryCheck(packet, RtcpPacketType.SenderReport, BlocksOffset, out error) ? new RtcpSenderReport(packet.Content, packet.Count) : default;
+        return error == RtcpParseError.None;
     }
 }
