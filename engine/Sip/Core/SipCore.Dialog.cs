@@ -285,11 +285,6 @@ public sealed partial class SipCore
 
         if (sendBye && wasAnswered)
         {
-            lock (session.Lock)
-            {
-                session.ByeSent = true;
-            }
-
             SendInDialog(session, SipMethod.Bye, string.Empty, null);
         }
         else if (sendBye && session.PendingInvite is { HasSentFinalResponse: false } pending)

@@ -73,7 +73,6 @@ internal sealed class UasSession : IDisposable
 
     public SipRemote LastAckDestination { get; set; }
 
-    public bool ByeSent { get; set; }
 
     public void Dispose()
     {

@@ -71,9 +71,6 @@ public sealed partial class SipTcpConnection : IAsyncDisposable
     /// <summary>True for a connection we opened to send a request; false for one a peer opened to us.</summary>
     public bool IsOutbound => _connectTo is not null;
 
-    /// <summary>Messages queued and not yet handed to the socket.</summary>
-    public int QueuedCount => _outgoing.Reader.Count;
-
     /// <summary>Completes when both directions have stopped and the socket is closed.</summary>
     public Task Completion => _running;
 
