@@ -13,8 +13,10 @@ public sealed class SipUdpReceiveAllocationCollection;
 
 /// <summary>
 /// The UDP receive path (receive, source address, parse into the reused message, deliver) after warm-up.
-/// Receives complete on thread-pool threads, so this counts every thread's allocations
-/// (<see cref="GC.GetTotalAllocatedBytes(bool)"/>) and runs alone, not beside other tests.
+/// Judged by what the receive loop's own thread allocates between two deliveries
+/// (<see cref="GC.GetAllocatedBytesForCurrentThread"/>), so that other threads' work (an earlier test's
+/// lingering loop, a timer, the runner) cannot fail it, as process-wide counts did on CI. The process-wide figure
+/// is printed beside it. BenchmarkDotNet's MemoryDiagnoser gives the full figure in bench/Sip.
 /// </summary>
 [Collection(nameof(SipUdpReceiveAllocationTests))]
 public sealed class SipUdpReceiveAllocationTests(ITestOutputHelper output)
@@ -35,27 +37,20 @@ public sealed class SipUdpReceiveAllocationTests(ITestOutputHelper output)
             SendBatch(peer, handler);
         }
 
-        // Process-wide counts also catch whatever else happens to run (a finishing socket loop of an earlier test, a
-        // timer): measure several short windows and judge the cleanest. A regression in the receive path shows in
-        // every window; background noise does not.
-        const int windows = 5;
-        const int batchesPerWindow = 4;
-        var perDatagram = new double[windows];
-        for (var window = 0; window < windows; window++)
+        var totalBefore = GC.GetTotalAllocatedBytes(precise: true);
+        handler.StartMeasuring();
+        for (var i = 0; i < 20; i++)
         {
-            var before = GC.GetTotalAllocatedBytes(precise: true);
-            for (var i = 0; i < batchesPerWindow; i++)
-            {
-                SendBatch(peer, handler);
-            }
-
-            perDatagram[window] = (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)(batchesPerWindow * Batch);
+            SendBatch(peer, handler);
         }
 
-        var cleanest = perDatagram.Min();
-        output.WriteLine($"UDP receive path: {cleanest:F1} bytes allocated per {SipTestMessages.TwilioInvite.Length}-byte INVITE in the cleanest window (all windows: {string.Join(", ", perDatagram.Select(p => p.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))}; all threads, incl. the sending peer)");
+        var total = (GC.GetTotalAllocatedBytes(precise: true) - totalBefore) / (20.0 * Batch);
+        var (bytes, samples) = handler.StopMeasuring();
+        var perDatagram = samples == 0 ? double.NaN : bytes / (double)samples;
+        output.WriteLine($"UDP receive path: {perDatagram:F1} bytes allocated by the receive loop's thread per {SipTestMessages.TwilioInvite.Length}-byte INVITE over {samples} back-to-back deliveries; {total:F1} bytes per datagram process-wide (all threads, incl. the sending peer and anything else running)");
         Assert.Equal(0, handler.Invalid);
-        Assert.True(cleanest < 64, $"{cleanest:F1} bytes per datagram in the cleanest of {windows} windows");
+        Assert.True(samples >= Batch, $"only {samples} of {20 * Batch} deliveries followed another on the same thread: the measurement saw too little");
+        Assert.True(perDatagram < 64, $"{perDatagram:F1} bytes per datagram allocated by the receive loop's thread");
     }
 
     private static void SendBatch(UdpTestPeer peer, CountingHandler handler)
@@ -80,6 +75,26 @@ public sealed class SipUdpReceiveAllocationTests(ITestOutputHelper output)
 
         public long Sink { get; private set; }
 
+        private bool _measuring;
+        private int _lastThread;
+        private long _lastAllocated;
+        private long _bytes;
+        private long _samples;
+
+        public void StartMeasuring()
+        {
+            _lastThread = 0;
+            _bytes = 0;
+            _samples = 0;
+            Volatile.Write(ref _measuring, true);
+        }
+
+        public (long Bytes, long Samples) StopMeasuring()
+        {
+            Volatile.Write(ref _measuring, false);
+            return (_bytes, _samples);
+        }
+
         public void Expect(int count)
         {
             Done.Reset();
@@ -94,6 +109,22 @@ public sealed class SipUdpReceiveAllocationTests(ITestOutputHelper output)
             }
 
             Sink += message.CallId.Length + message.TopVia.Branch.Length + source.EndPoint.Port;
+            if (Volatile.Read(ref _measuring))
+            {
+                // One receive loop delivers in order: what this thread allocated since its previous delivery is the
+                // cost of one trip round the loop (receive, address, parse, metrics, this handler).
+                var thread = Environment.CurrentManagedThreadId;
+                var allocated = GC.GetAllocatedBytesForCurrentThread();
+                if (thread == _lastThread)
+                {
+                    _bytes += allocated - _lastAllocated;
+                    _samples++;
+                }
+
+                _lastThread = thread;
+                _lastAllocated = allocated;
+            }
+
             if (Interlocked.Decrement(ref _remaining) == 0)
             {
                 Done.Set();
