@@ -6,6 +6,9 @@ namespace CallTracking.Engine.Api;
 /// <summary>API keys in the <c>api_keys</c> table: create, list, revoke, and authenticate a presented key.</summary>
 public sealed class ApiKeyStore
 {
+    /// <summary>The label of a key created without <c>--name</c>.</summary>
+    public const string DefaultName = "default";
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _time;
 
@@ -27,7 +30,7 @@ public sealed class ApiKeyStore
             select id, $2, $3, $4 from organisations where name = $1
             """);
         command.Parameters.Add(new() { Value = organisation });
-        command.Parameters.Add(new() { Value = (object?)name ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = string.IsNullOrWhiteSpace(name) ? DefaultName : name.Trim() });
         command.Parameters.Add(new() { Value = prefix });
         command.Parameters.Add(new() { Value = hash, NpgsqlDbType = NpgsqlDbType.Bytea });
         var rows = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -58,7 +61,7 @@ public sealed class ApiKeyStore
 
             keys.Add(new ApiKeyInfo(
                 reader.GetString(0),
-                reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.GetString(1),
                 reader.GetString(2),
                 reader.GetFieldValue<DateTimeOffset>(3),
                 reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),

@@ -141,7 +141,7 @@ public static class ProvisioningParser
             var e164 = RequiredText(number, numberPath, "Number", errors);
             if (e164 is not null && !IsE164(e164))
             {
-                errors.Add(new($"{numberPath}.Number", $"\"{e164}\" is not an E.164 number (+ and 2 to 15 digits, e.g. +15551230001)"));
+                errors.Add(new($"{numberPath}.Number", $"\"{e164}\" is not an E.164 number (+ and 7 to 15 digits, e.g. +15551230001)"));
                 e164 = null;
             }
 
@@ -266,8 +266,9 @@ public static class ProvisioningParser
 
     internal static bool IsE164(string number)
     {
-        // ITU-T E.164 §6: at most 15 digits; the country code does not start with 0.
-        if (number.Length is < 3 or > 16 || number[0] != '+' || number[1] == '0')
+        // ITU-T E.164 §6: at most 15 digits; the country code does not start with 0. Seven digits
+        // at least, as the tracking_numbers table checks.
+        if (number.Length is < 8 or > 16 || number[0] != '+' || number[1] == '0')
         {
             return false;
         }

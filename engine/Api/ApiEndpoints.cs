@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Npgsql;
+
+namespace CallTracking.Engine.Api;
+
+/// <summary>
+/// The REST API: registration (<see cref="AddCallTrackingApi"/>) and the request pipeline with every
+/// endpoint (<see cref="UseCallTrackingApi"/>). Every error is an RFC 9457 problem
+/// (<c>application/problem+json</c>), including unknown routes (404), wrong methods (405) and
+/// failures (500, never with a stack trace; 503 when the database cannot be reached).
+/// </summary>
+public static partial class ApiEndpoints
+{
+    public const string MeterName = "CallTracking.Api";
+
+    public static IServiceCollection AddCallTrackingApi(this IServiceCollection services)
+    {
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+
+            // Never show exception details, whatever the environment.
+            context.ProblemDetails.Extensions.Remove("exception");
+        });
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+        services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<ApiDatabase>();
+        return services;
+    }
+
+    public static WebApplication UseCallTrackingApi(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = exception => exception is NpgsqlException or TimeoutException
+                ? StatusCodes.Status503ServiceUnavailable
+                : StatusCodes.Status500InternalServerError,
+        });
+        app.UseStatusCodePages();
+        app.UseMiddleware<ApiKeyAuthentication>();
+        app.UseRouting();
+
+        var v1 = app.MapGroup("/v1");
+        MapOrganisations(v1);
+        MapCampaigns(v1);
+        MapNumbers(v1);
+        MapPlans(v1);
+        MapTrunks(v1);
+        MapCalls(v1);
+        return app;
+    }
+
+    /// <summary>The principal <see cref="ApiKeyAuthentication"/> stored for this request.</summary>
+    internal static ApiPrincipal Principal(this HttpContext context) =>
+        context.Items[typeof(ApiPrincipal)] as ApiPrincipal
+        ?? throw new InvalidOperationException("An API endpoint ran without an authenticated principal.");
+
+    private static bool IsUniqueViolation(PostgresException e) => e.SqlState == PostgresErrorCodes.UniqueViolation;
+
+    private static bool IsStillReferenced(PostgresException e) => e.SqlState == PostgresErrorCodes.ForeignKeyViolation;
+}

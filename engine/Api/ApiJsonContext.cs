@@ -1,0 +1,21 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CallTracking.Engine.Api;
+
+/// <summary>Source-generated JSON for every API response: snake_case member names, nulls written.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(OrganisationResource))]
+[JsonSerializable(typeof(ResourceList<OrganisationResource>))]
+[JsonSerializable(typeof(CampaignResource))]
+[JsonSerializable(typeof(ResourceList<CampaignResource>))]
+[JsonSerializable(typeof(NumberResource))]
+[JsonSerializable(typeof(ResourceList<NumberResource>))]
+[JsonSerializable(typeof(PlanResource))]
+[JsonSerializable(typeof(ResourceList<PlanResource>))]
+[JsonSerializable(typeof(TrunkResource))]
+[JsonSerializable(typeof(ResourceList<TrunkResource>))]
+[JsonSerializable(typeof(CallResource))]
+[JsonSerializable(typeof(CallPage))]
+[JsonSerializable(typeof(ResourceList<CallEventResource>))]
+internal sealed partial class ApiJsonContext : JsonSerializerContext;
