@@ -22,7 +22,12 @@ public static partial class ApiEndpoints
             // Never show exception details, whatever the environment.
             context.ProblemDetails.Extensions.Remove("exception");
         });
-        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            // Member names follow the query parameters (page_token): snake_case.
+            options.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+        });
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<ApiDatabase>();
         return services;

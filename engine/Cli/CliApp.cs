@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using CallTracking.Engine.Configuration;
+using Npgsql;
 
 namespace CallTracking.Engine.Cli;
 
@@ -24,6 +25,9 @@ public sealed class CliApp
         _environment = environment;
         _engine = engine;
     }
+
+    /// <summary>What <c>provision</c> and <c>keys</c> open the database with; without it they exit 69 saying so.</summary>
+    public DatabaseEntryPoint? Database { get; init; }
 
     public int Run(string[] args, TextWriter output, TextWriter error) =>
         RunAsync(args, output, error, CancellationToken.None).GetAwaiter().GetResult();
@@ -59,7 +63,7 @@ public sealed class CliApp
 
             if (overrides.Count > 0 && !commands.TakesConfiguration(parse.CommandResult.Command))
             {
-                return await UsageErrorAsync(error, $"configuration overrides such as '--{overrides[0].Key}' apply only to 'run' and 'config check'.").ConfigureAwait(false);
+                return await UsageErrorAsync(error, $"configuration overrides such as '--{overrides[0].Key}' apply only to 'run', 'config check', 'provision' and 'keys'.").ConfigureAwait(false);
             }
         }
 
@@ -83,6 +87,29 @@ public sealed class CliApp
         }
 
         return await _engine(settings, configuration, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<int> WithDatabaseAsync(
+        ParseResult parse,
+        string? configFile,
+        IReadOnlyList<KeyValuePair<string, string?>> overrides,
+        Func<NpgsqlDataSource, TextWriter, TextWriter, Task<int>> work,
+        CancellationToken cancellationToken)
+    {
+        var output = parse.InvocationConfiguration.Output;
+        var error = parse.InvocationConfiguration.Error;
+        if (!TryLoad(configFile, overrides, error, out var configuration, out var settings))
+        {
+            return CliExitCodes.Config;
+        }
+
+        if (Database is null)
+        {
+            await error.WriteLineAsync($"{Name}: the database is not available here.").ConfigureAwait(false);
+            return CliExitCodes.StartFailed;
+        }
+
+        return await Database(settings, configuration, dataSource => work(dataSource, output, error), error, cancellationToken).ConfigureAwait(false);
     }
 
     private int CheckConfiguration(ParseResult parse, string? configFile, IReadOnlyList<KeyValuePair<string, string?>> overrides)
@@ -158,6 +185,8 @@ public sealed class CliApp
     {
         private readonly Command _run;
         private readonly Command _check;
+        private readonly Command _provision;
+        private readonly Command _keys;
 
         public Commands(CliApp app, IReadOnlyList<KeyValuePair<string, string?>> overrides)
         {
@@ -186,14 +215,85 @@ public sealed class CliApp
             var config = new Command("config", "Work with the configuration.");
             config.Subcommands.Add(_check);
 
+            _provision = ProvisionCommand(app, overrides);
+            _keys = KeysCommands(app, overrides);
+
             Root = new RootCommand("CallTracking: a self-hosted SIP call-tracking engine.");
             Root.Subcommands.Add(_run);
             Root.Subcommands.Add(config);
+            Root.Subcommands.Add(_provision);
+            Root.Subcommands.Add(_keys);
         }
 
         public RootCommand Root { get; }
 
-        public bool TakesConfiguration(Command command) => command == _run || command == _check;
+        public bool TakesConfiguration(Command command) =>
+            command == _run || command == _check || command == _provision || command.Parents.Contains(_keys);
+
+        private static Command ProvisionCommand(CliApp app, IReadOnlyList<KeyValuePair<string, string?>> overrides)
+        {
+            var file = new Argument<string>("FILE") { Description = "The provisioning file (JSON): Organisations (with Plans, Campaigns, Numbers) and Trunks." };
+            var configOption = ConfigOption();
+            var command = new Command("provision", """
+                Apply a provisioning file to the database and exit: creates or updates organisations,
+                trunks, routing plans, campaigns and tracking numbers; never deletes. Idempotent: a second
+                run of the same file changes nothing and says so. Prints one line per object (created,
+                updated with the fields that changed, or unchanged) and a summary. All in one transaction:
+                a bad file changes nothing and exits 78 (EX_CONFIG) with every error and its JSON path.
+                """);
+            command.Arguments.Add(file);
+            command.Options.Add(configOption);
+            command.SetAction((parse, ct) =>
+            {
+                var path = Path.GetFullPath(parse.GetValue(file)!, app._environment.WorkingDirectory);
+                return app.WithDatabaseAsync(parse, parse.GetValue(configOption), overrides,
+                    (dataSource, output, error) => AdminCommands.ProvisionAsync(dataSource, path, output, error, ct), ct);
+            });
+            return command;
+        }
+
+        private static Command KeysCommands(CliApp app, IReadOnlyList<KeyValuePair<string, string?>> overrides)
+        {
+            var keys = new Command("keys", "Manage API keys (Authorization: Bearer KEY on the REST API). Unknown organisation or key: exit 78.");
+
+            var createOrg = OrganisationOption();
+            var createName = new Option<string>("--name") { Description = "A label for the key (who or what uses it).", HelpName = "LABEL" };
+            var createConfig = ConfigOption();
+            var create = new Command("create", "Create a key for an organisation and print it once, alone on stdout; only its prefix and a hash are stored.");
+            create.Options.Add(createOrg);
+            create.Options.Add(createName);
+            create.Options.Add(createConfig);
+            create.SetAction((parse, ct) => app.WithDatabaseAsync(parse, parse.GetValue(createConfig), overrides,
+                (dataSource, output, error) => AdminCommands.CreateKeyAsync(dataSource, parse.GetValue(createOrg)!, parse.GetValue(createName), output, error, ct), ct));
+
+            var listOrg = OrganisationOption();
+            var listConfig = ConfigOption();
+            var list = new Command("list", "List an organisation's keys: prefix, state, created, last used, label. Never prints secrets.");
+            list.Options.Add(listOrg);
+            list.Options.Add(listConfig);
+            list.SetAction((parse, ct) => app.WithDatabaseAsync(parse, parse.GetValue(listConfig), overrides,
+                (dataSource, output, error) => AdminCommands.ListKeysAsync(dataSource, parse.GetValue(listOrg)!, output, error, ct), ct));
+
+            var prefix = new Argument<string>("PREFIX") { Description = "The key's 8-character prefix (as 'keys list' shows it), or the whole key." };
+            var revokeConfig = ConfigOption();
+            var revoke = new Command("revoke", "Revoke a key: requests with it are refused (401) from now on.");
+            revoke.Arguments.Add(prefix);
+            revoke.Options.Add(revokeConfig);
+            revoke.SetAction((parse, ct) => app.WithDatabaseAsync(parse, parse.GetValue(revokeConfig), overrides,
+                (dataSource, output, error) => AdminCommands.RevokeKeyAsync(dataSource, parse.GetValue(prefix)!, output, error, ct), ct));
+
+            keys.Subcommands.Add(create);
+            keys.Subcommands.Add(list);
+            keys.Subcommands.Add(revoke);
+            return keys;
+        }
+
+        private static Option<string> OrganisationOption() => new("--org")
+        {
+            Description = "The organisation's name.",
+            HelpName = "NAME",
+            Required = true,
+        };
 
         private static Option<string> ConfigOption() => new("--config")
         {

@@ -1,0 +1,91 @@
+using System.Globalization;
+using CallTracking.Engine.Api;
+using CallTracking.Engine.Provisioning;
+using Npgsql;
+
+namespace CallTracking.Engine.Cli;
+
+/// <summary>The database commands (<c>provision</c>, <c>keys create|list|revoke</c>) once the database is open.</summary>
+internal static class AdminCommands
+{
+    public static async Task<int> ProvisionAsync(NpgsqlDataSource dataSource, string file, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var result = await ProvisioningFile.ApplyAsync(file, dataSource, cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            await error.WriteLineAsync($"calltracking: provisioning file {file} is invalid; nothing was applied").ConfigureAwait(false);
+            foreach (var fault in result.Errors)
+            {
+                await error.WriteLineAsync($"  {fault}").ConfigureAwait(false);
+            }
+
+            return CliExitCodes.Config;
+        }
+
+        foreach (var change in result.Changes)
+        {
+            await output.WriteLineAsync(change.ToString()).ConfigureAwait(false);
+        }
+
+        await output.WriteLineAsync(result.Summary).ConfigureAwait(false);
+        return CliExitCodes.Ok;
+    }
+
+    public static async Task<int> CreateKeyAsync(NpgsqlDataSource dataSource, string organisation, string? name, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var created = await new ApiKeyStore(dataSource, TimeProvider.System).CreateAsync(organisation, name, cancellationToken).ConfigureAwait(false);
+        if (created is null)
+        {
+            return await NoSuchOrganisationAsync(error, organisation).ConfigureAwait(false);
+        }
+
+        // The key alone on the first line, so scripts can read it; it is never shown again.
+        await output.WriteLineAsync(created.Key).ConfigureAwait(false);
+        await error.WriteLineAsync($"created key {created.Prefix} for {organisation}; store it now, it cannot be shown again").ConfigureAwait(false);
+        return CliExitCodes.Ok;
+    }
+
+    public static async Task<int> ListKeysAsync(NpgsqlDataSource dataSource, string organisation, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var keys = await new ApiKeyStore(dataSource, TimeProvider.System).ListAsync(organisation, cancellationToken).ConfigureAwait(false);
+        if (keys is null)
+        {
+            return await NoSuchOrganisationAsync(error, organisation).ConfigureAwait(false);
+        }
+
+        await output.WriteLineAsync($"{"PREFIX",-10}{"STATE",-9}{"CREATED",-22}{"LAST USED",-22}NAME").ConfigureAwait(false);
+        foreach (var key in keys)
+        {
+            var state = key.RevokedAt is null ? "active" : "revoked";
+            await output.WriteLineAsync($"{key.Prefix,-10}{state,-9}{Format(key.CreatedAt),-22}{(key.LastUsedAt is { } used ? Format(used) : "never"),-22}{key.Name}").ConfigureAwait(false);
+        }
+
+        return CliExitCodes.Ok;
+    }
+
+    public static async Task<int> RevokeKeyAsync(NpgsqlDataSource dataSource, string prefix, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        // Accept the whole key too: people paste what they have.
+        if (ApiKeyFormat.TryParse(prefix, out var parsed, out _))
+        {
+            prefix = parsed;
+        }
+
+        if (!await new ApiKeyStore(dataSource, TimeProvider.System).RevokeAsync(prefix, cancellationToken).ConfigureAwait(false))
+        {
+            await error.WriteLineAsync($"calltracking: no active key with prefix '{prefix}'.").ConfigureAwait(false);
+            return CliExitCodes.Config;
+        }
+
+        await output.WriteLineAsync($"revoked key {prefix}").ConfigureAwait(false);
+        return CliExitCodes.Ok;
+    }
+
+    private static async Task<int> NoSuchOrganisationAsync(TextWriter error, string organisation)
+    {
+        await error.WriteLineAsync($"calltracking: no organisation named '{organisation}' (create it with 'calltracking provision FILE').").ConfigureAwait(false);
+        return CliExitCodes.Config;
+    }
+
+    private static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+}
