@@ -34,6 +34,9 @@ public static partial class EngineHost
             console.UseUtcTimestamp = true;
         });
 
+        // Npgsql logs every command at Information; an operator needs its warnings and errors only.
+        builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
+
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new TrunkAdmission(settings.Trunks));

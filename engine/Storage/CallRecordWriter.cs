@@ -27,6 +27,7 @@ public sealed partial class CallRecordWriter : IHostedService, IDisposable
     private readonly Counter<long> _failures;
     private readonly CancellationTokenSource _abort = new();
     private Task _loop = Task.CompletedTask;
+    private int _disposed;
 
     public CallRecordWriter(CallRecordStore store, TimeProvider time, IMeterFactory meters, ILogger<CallRecordWriter> logger, int capacity = DefaultCapacity)
     {
@@ -87,6 +88,12 @@ public sealed partial class CallRecordWriter : IHostedService, IDisposable
 
     public void Dispose()
     {
+        // The host and the container may both dispose it.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _queue.Writer.TryComplete();
         _abort.Cancel();
         _abort.Dispose();

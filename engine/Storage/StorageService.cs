@@ -66,7 +66,7 @@ public sealed partial class StorageService : IHostedService, IAsyncDisposable
         catch (NpgsqlException e)
         {
             var target = new NpgsqlConnectionStringBuilder(ConnectionString);
-            throw new StartupException($"cannot prepare the database {target.Database} at {target.Host}:{target.Port}: {e.Message}. Check Database:ConnectionString and that the server is running.", e);
+            throw new StartupException($"cannot prepare the database {target.Database ?? "(default)"} at {target.Host}:{target.Port}: {e.Message}. Check Database:ConnectionString and that the server is running.", e);
         }
         catch (InvalidOperationException e)
         {

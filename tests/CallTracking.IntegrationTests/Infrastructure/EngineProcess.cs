@@ -15,7 +15,8 @@ public sealed class EngineProcess : IAsyncDisposable
 {
     public const string StartedMarker = "CallTracking engine started";
 
-    public static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(20);
+    // The first start of an engine creates its embedded PostgreSQL (initdb), seconds more on a busy machine.
+    public static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(45);
 
     private static readonly JsonSerializerOptions ConfigJson = new()
     {
