@@ -17,13 +17,16 @@ public sealed class CliApp
 
     private readonly CliEnvironment _environment;
     private readonly EngineEntryPoint _engine;
+    private readonly MigrateEntryPoint? _migrate;
 
-    public CliApp(CliEnvironment environment, EngineEntryPoint engine)
+    /// <param name="migrate">What <c>migrate</c> runs; without it the command exits 69 saying it is unavailable.</param>
+    public CliApp(CliEnvironment environment, EngineEntryPoint engine, MigrateEntryPoint? migrate = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(engine);
         _environment = environment;
         _engine = engine;
+        _migrate = migrate;
     }
 
     /// <summary>What <c>provision</c> and <c>keys</c> open the database with; without it they exit 69 saying so.</summary>
@@ -63,7 +66,7 @@ public sealed class CliApp
 
             if (overrides.Count > 0 && !commands.TakesConfiguration(parse.CommandResult.Command))
             {
-                return await UsageErrorAsync(error, $"configuration overrides such as '--{overrides[0].Key}' apply only to 'run', 'config check', 'provision' and 'keys'.").ConfigureAwait(false);
+                return await UsageErrorAsync(error, $"configuration overrides such as '--{overrides[0].Key}' apply only to 'run', 'migrate', 'config check', 'provision' and 'keys'.").ConfigureAwait(false);
             }
         }
 
@@ -87,6 +90,23 @@ public sealed class CliApp
         }
 
         return await _engine(settings, configuration, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<int> MigrateAsync(ParseResult parse, string? configFile, IReadOnlyList<KeyValuePair<string, string?>> overrides, CancellationToken cancellationToken)
+    {
+        var error = parse.InvocationConfiguration.Error;
+        if (!TryLoad(configFile, overrides, error, out _, out var settings))
+        {
+            return CliExitCodes.Config;
+        }
+
+        if (_migrate is null)
+        {
+            await error.WriteLineAsync($"{Name}: migrate is not available here.").ConfigureAwait(false);
+            return CliExitCodes.StartFailed;
+        }
+
+        return await _migrate(settings, parse.InvocationConfiguration.Output, error, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<int> WithDatabaseAsync(
@@ -187,6 +207,7 @@ public sealed class CliApp
         private readonly Command _check;
         private readonly Command _provision;
         private readonly Command _keys;
+        private readonly Command _migrate;
 
         public Commands(CliApp app, IReadOnlyList<KeyValuePair<string, string?>> overrides)
         {
@@ -198,7 +219,8 @@ public sealed class CliApp
                 --Section:Key=value (or --Section:Key value) on this command line.
                 Exit codes: 0 after a clean shutdown, 2 for a bad command line,
                 78 (EX_CONFIG) when the configuration is invalid (each fault is printed to stderr),
-                69 (EX_UNAVAILABLE) when a SIP endpoint cannot be bound (port in use, address not here).
+                69 (EX_UNAVAILABLE) when a SIP endpoint cannot be bound (port in use, address not here)
+                or the database cannot be started or reached.
                 """);
             _run.Options.Add(runConfig);
             _run.SetAction((parse, ct) => app.RunEngineAsync(parse, parse.GetValue(runConfig), overrides, ct));
@@ -212,6 +234,17 @@ public sealed class CliApp
             _check.Options.Add(checkConfig);
             _check.SetAction(parse => app.CheckConfiguration(parse, parse.GetValue(checkConfig), overrides));
 
+            var migrateConfig = ConfigOption();
+            _migrate = new Command("migrate", """
+                Apply the database migrations and exit, without starting the engine (the engine also
+                applies them at start-up). Uses Database:ConnectionString, or the embedded cluster under
+                Data:Path/pg when it is empty (started for the migration and stopped after it).
+                Prints each migration applied. Exit codes: 0 when the database is up to date, 78 for an
+                invalid configuration, 69 when the database cannot be started or reached.
+                """);
+            _migrate.Options.Add(migrateConfig);
+            _migrate.SetAction((parse, ct) => app.MigrateAsync(parse, parse.GetValue(migrateConfig), overrides, ct));
+
             var config = new Command("config", "Work with the configuration.");
             config.Subcommands.Add(_check);
 
@@ -221,6 +254,7 @@ public sealed class CliApp
             Root = new RootCommand("CallTracking: a self-hosted SIP call-tracking engine.");
             Root.Subcommands.Add(_run);
             Root.Subcommands.Add(config);
+            Root.Subcommands.Add(_migrate);
             Root.Subcommands.Add(_provision);
             Root.Subcommands.Add(_keys);
         }
@@ -228,7 +262,7 @@ public sealed class CliApp
         public RootCommand Root { get; }
 
         public bool TakesConfiguration(Command command) =>
-            command == _run || command == _check || command == _provision || command.Parents.Contains(_keys);
+            command == _run || command == _check || command == _migrate || command == _provision || command.Parents.Contains(_keys);
 
         private static Command ProvisionCommand(CliApp app, IReadOnlyList<KeyValuePair<string, string?>> overrides)
         {

@@ -2,6 +2,7 @@ using CallTracking.Engine.Api;
 using CallTracking.Engine.Configuration;
 using CallTracking.Engine.Provisioning;
 using CallTracking.Engine.Sip.Trunks;
+using CallTracking.Engine.Storage;
 using CallTracking.Engine.Tracking;
 using CallTracking.Media.Rtp;
 
@@ -41,6 +42,9 @@ public static partial class EngineHost
             console.UseUtcTimestamp = true;
         });
 
+        // Npgsql logs every command at Information; an operator needs its warnings and errors only.
+        builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
+
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(http.Address, http.Port));
 
         builder.Services.AddSingleton(settings);
@@ -49,15 +53,26 @@ public static partial class EngineHost
         builder.Services.AddSingleton(new TrackingNumberDirectory(settings.Numbers));
         builder.Services.AddSingleton(new RtpPortAllocator(settings.Media.PortRange));
         builder.Services.AddMetrics();
-        if (configuration["Database:ConnectionString"] is { Length: > 0 } connectionString)
-        {
-            builder.Services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(connectionString));
-        }
 
+        // Hosted services start in this order and stop in reverse: the database is up (migrated) before the writer
+        // and SIP start, and SIP stops (hanging up its calls) before the writer drains and the database stops.
+        builder.Services.AddSingleton<StorageService>();
+        builder.Services.AddSingleton(services => services.GetRequiredService<StorageService>().DataSource);
+        builder.Services.AddSingleton<CallRecordStore>();
+        builder.Services.AddSingleton<NumberLookup>();
+        builder.Services.AddSingleton(services => new CallRecordWriter(
+            services.GetRequiredService<CallRecordStore>(),
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            services.GetRequiredService<ILogger<CallRecordWriter>>()));
+        builder.Services.AddHostedService(services => services.GetRequiredService<StorageService>());
+
+        // After the migrations, before anything reads the tracking data.
         builder.Services.AddHostedService(services => new ProvisioningService(
             configuration[ProvisioningFile.ConfigurationKey],
             services.GetRequiredService<Npgsql.NpgsqlDataSource>(),
             services.GetRequiredService<ILogger<ProvisioningService>>()));
+        builder.Services.AddHostedService(services => services.GetRequiredService<CallRecordWriter>());
         builder.Services.AddCallTrackingApi();
         builder.Services.AddSingleton<SipService>();
         builder.Services.AddHostedService(services => services.GetRequiredService<SipService>());
@@ -106,7 +121,51 @@ public static partial class EngineHost
     }
 
     /// <summary>
-    /// <c>calltracking provision</c> and <c>keys</c>: opens the configured database, runs <paramref name="work"/>, closes it.
+    /// <c>calltracking migrate</c>: brings the database up (the embedded cluster when no connection string is
+    /// configured), applies the migrations, stops what it started. Prints what it applied.
+    /// </summary>
+    public static async Task<int> MigrateAsync(EngineSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
+            console.UseUtcTimestamp = true;
+        }).SetMinimumLevel(LogLevel.Warning));
+        var storage = new StorageService(settings, loggers);
+        await using (storage.ConfigureAwait(false))
+        {
+            try
+            {
+                await storage.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (StartupException e)
+            {
+                await error.WriteLineAsync("calltracking: " + e.Message).ConfigureAwait(false);
+                return Cli.CliExitCodes.StartFailed;
+            }
+
+            foreach (var migration in storage.AppliedMigrations)
+            {
+                await output.WriteLineAsync($"applied {migration.Version:D4}_{migration.Name}").ConfigureAwait(false);
+            }
+
+            var latest = MigrationRunner.Embedded.Count == 0 ? 0 : MigrationRunner.Embedded[^1].Version;
+            await output.WriteLineAsync(storage.AppliedMigrations.Count == 0
+                ? $"database up to date (version {latest:D4}); nothing applied"
+                : $"database at version {latest:D4}").ConfigureAwait(false);
+            await storage.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return Cli.CliExitCodes.Ok;
+    }
+
+    /// <c>calltracking provision</c> and <c>keys</c>: brings the database up as <c>migrate</c> does (the embedded
+    /// cluster when no connection string is configured; migrations applied), runs <paramref name="work"/> on it,
+    /// stops what it started.
     /// </summary>
     public static async Task<int> WithDatabaseAsync(
         EngineSettings settings,
@@ -116,20 +175,61 @@ public static partial class EngineHost
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(work);
         ArgumentNullException.ThrowIfNull(error);
-        var dataSource = Npgsql.NpgsqlDataSource.Create(configuration["Database:ConnectionString"]!);
-        await using (dataSource.ConfigureAwait(false))
+        using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
+            console.UseUtcTimestamp = true;
+        }).SetMinimumLevel(LogLevel.Warning));
+        if (settings.Database.IsEmbedded)
+        {
+            // A running engine owns the embedded cluster: use it as it is, and never stop it from here.
+            var embedded = new EmbeddedPostgres(settings.DataPath, settings.Database.ServerBinaries, loggers.CreateLogger<EmbeddedPostgres>());
+            if (File.Exists(Path.Combine(embedded.ClusterDirectory, "postmaster.pid")))
+            {
+                var running = Npgsql.NpgsqlDataSource.Create(embedded.ConnectionString);
+                await using (running.ConfigureAwait(false))
+                {
+                    try
+                    {
+                        return await work(running).ConfigureAwait(false);
+                    }
+                    catch (Npgsql.NpgsqlException e)
+                    {
+                        await error.WriteLineAsync($"calltracking: the embedded database under {embedded.Directory} is locked by a postmaster.pid but does not answer: {e.Message}").ConfigureAwait(false);
+                        return Cli.CliExitCodes.StartFailed;
+                    }
+                }
+            }
+        }
+
+        var storage = new StorageService(settings, loggers);
+        await using (storage.ConfigureAwait(false))
         {
             try
             {
-                return await work(dataSource).ConfigureAwait(false);
+                await storage.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (StartupException e)
+            {
+                await error.WriteLineAsync("calltracking: " + e.Message).ConfigureAwait(false);
+                return Cli.CliExitCodes.StartFailed;
+            }
+
+            try
+            {
+                return await work(storage.DataSource).ConfigureAwait(false);
             }
             catch (Npgsql.NpgsqlException e)
             {
-                await error.WriteLineAsync("calltracking: the database is unavailable: " + e.Message).ConfigureAwait(false);
+                await error.WriteLineAsync("calltracking: the database failed: " + e.Message).ConfigureAwait(false);
                 return Cli.CliExitCodes.StartFailed;
+            }
+            finally
+            {
+                await storage.StopAsync(CancellationToken.None).ConfigureAwait(false);
             }
         }
     }
@@ -138,6 +238,7 @@ public static partial class EngineHost
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "HTTP API listening on {Url}")]
     private static partial void LogHttpListening(ILogger logger, string url);
 
+    /// <summary>
     [LoggerMessage(EventId = 2, Level = LogLevel.Critical, Message = "CallTracking engine could not start: {Reason}")]
     private static partial void LogStartFailed(ILogger logger, string reason);
 
