@@ -26,7 +26,12 @@ internal static class CallPageToken
         startedAt = default;
         id = null;
         Span<byte> bytes = stackalloc byte[Length];
-        if (token.Length > 64 || !Base64Url.TryDecodeFromChars(token, bytes, out var written) || written != Length)
+        // Check first: TryDecodeFromChars throws on characters outside the alphabet.
+        if (token.Length > 64
+            || !Base64Url.IsValid(token, out var decodedLength)
+            || decodedLength != Length
+            || !Base64Url.TryDecodeFromChars(token, bytes, out var written)
+            || written != Length)
         {
             return false;
         }

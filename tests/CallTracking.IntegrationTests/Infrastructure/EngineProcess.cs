@@ -44,6 +44,38 @@ public sealed class EngineProcess : IAsyncDisposable
 
     public string Log => _process.Output;
 
+    /// <summary>
+    /// Waits for <see cref="HttpBaseAddress"/>: SIP may answer (ready) a moment before Kestrel has bound and logged its address.
+    /// </summary>
+    public async Task<Uri> WaitForHttpBaseAddressAsync()
+    {
+        var deadline = DateTime.UtcNow + ReadyTimeout;
+        while (HttpBaseAddress is null)
+        {
+            if (HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new EngineStartException("The engine logged no \"HTTP API listening on\" line.", this);
+            }
+
+            await Task.Delay(50).ConfigureAwait(false);
+        }
+
+        return HttpBaseAddress;
+    }
+
+    /// <summary>
+    /// The REST API's base address (<c>http://127.0.0.1:PORT/</c>) from the engine's
+    /// "HTTP API listening on" line; null when it has not logged one.
+    /// </summary>
+    public Uri? HttpBaseAddress
+    {
+        get
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(Log, @"HTTP API listening on (http://\S+)");
+            return match.Success ? new Uri(match.Groups[1].Value.TrimEnd('/') + "/") : null;
+        }
+    }
+
     public string CommandLine => _process.CommandLine;
 
     public int? ExitCode => _process.ExitCode;
@@ -68,7 +100,8 @@ public sealed class EngineProcess : IAsyncDisposable
             throw new FileNotFoundException("The engine is not in the test output folder; build the solution first.", engineDll);
         }
 
-        string[] all = [engineDll, "run", "--config", configPath, $"--Data:Path={dataPath}", .. arguments];
+        // The HTTP API on a port of its own (arguments may override it); its URL is read from the log.
+        string[] all = [engineDll, "run", "--config", configPath, $"--Data:Path={dataPath}", "--Http:Listen=http://127.0.0.1:0", .. arguments];
         var process = CapturedProcess.Start(DotnetHost(), all, directory.Path, directory.File("engine.log"));
         var engine = new EngineProcess(process, directory, sipPort);
         try
