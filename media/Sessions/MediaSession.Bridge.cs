@@ -16,8 +16,10 @@ public sealed partial class MediaSession
     private bool _ringback;
     private RingbackTone _ringbackTone;
 
-    // Whether the previous tick produced audio: the next one after a pause starts a talkspurt (RFC 3551 §4.1 marker).
-    private bool _talking;
+    // Whether the previous tick put a packet on the wire: the first one after a pause (silence, hold) starts a
+    // talkspurt and carries the marker (RFC 3551 §4.1).
+    private bool _sentPreviousTick;
+    private bool _sentThisTick;
 
     /// <summary>False while the agreement says we must not send (hold): nothing leaves, the bridge stays.</summary>
     private bool MaySend => _options is { Remote: not null, Send: true };
@@ -74,9 +76,7 @@ public sealed partial class MediaSession
             samples.Slice(_promptOffset, take).CopyTo(_otherPcm);
             _otherPcm.AsSpan(take).Clear();
             _promptOffset += take;
-            SendAudio(codec, _otherPcm, marker: _promptStarting || !_talking);
-            _promptStarting = false;
-            _talking = true;
+            SendAudio(codec, _otherPcm);
             if (_promptOffset >= samples.Length)
             {
                 _prompt = null;
@@ -102,20 +102,17 @@ public sealed partial class MediaSession
                 Array.Clear(_otherPcm);
             }
 
-            SendAudio(codec, _otherPcm, marker: !_talking);
-            _talking = true;
+            SendAudio(codec, _otherPcm);
             return;
         }
 
         if (_ringback)
         {
             _ringbackTone.Fill(_otherPcm);
-            SendAudio(codec, _otherPcm, marker: !_talking);
-            _talking = true;
+            SendAudio(codec, _otherPcm);
             return;
         }
 
         Array.Clear(_otherPcm);
-        _talking = false;
     }
 }

@@ -70,7 +70,6 @@ public sealed partial class MediaSession
                 }
 
                 _relayElapsed += FrameSamples;
-                _talking = false;
                 if (!_relayHasPacket)
                 {
                     _relayState = RelayState.None;
@@ -79,8 +78,7 @@ public sealed partial class MediaSession
                 return true;
             case RelayState.Tone:
                 _dtmfTone.Fill(_otherPcm);
-                SendAudio(codec, _otherPcm, marker: !_talking);
-                _talking = true;
+                SendAudio(codec, _otherPcm);
                 if (--_relayTicksLeft == 0)
                 {
                     _relayState = RelayState.Pause;
@@ -91,7 +89,7 @@ public sealed partial class MediaSession
             default:
                 // Q.24: a pause between digits, so the same key twice is heard as two presses.
                 Array.Clear(_otherPcm);
-                SendAudio(codec, _otherPcm, marker: false);
+                SendAudio(codec, _otherPcm);
                 if (--_relayTicksLeft == 0)
                 {
                     _relayState = RelayState.None;
@@ -145,6 +143,7 @@ public sealed partial class MediaSession
         try
         {
             Sockets.Rtp.SendTo(_sendBuffer.AsSpan(0, length), SocketFlags.None, _remoteRtp);
+            _sentThisTick = true;
             _sendStatistics.PacketSent(_sendTimestamp, TelephoneEvent.Size, Elapsed(_dependencies.Time.GetTimestamp()));
         }
         catch (SocketException)

@@ -39,7 +39,6 @@ public sealed partial class MediaSession
     private bool _audioSeen;
     private PromptAudio? _prompt;
     private int _promptOffset;
-    private bool _promptStarting;
     private ushort _sendSequence;
     private uint _sendTimestamp;
     private uint _ssrc;
@@ -137,6 +136,8 @@ public sealed partial class MediaSession
         // RFC 3550 §5.1: the timestamp follows the sampling clock, also across ticks where nothing is sent, so a
         // talkspurt after silence says how long the silence was.
         _sendTimestamp += FrameSamples;
+        _sentPreviousTick = _sentThisTick;
+        _sentThisTick = false;
         ProduceOutbound();
         if (_recorder is not null)
         {
@@ -181,7 +182,6 @@ public sealed partial class MediaSession
             case CommandKind.Play:
                 _prompt = (PromptAudio)command.Argument!;
                 _promptOffset = 0;
-                _promptStarting = true;
                 break;
             case CommandKind.PauseRecording:
                 _recorder?.Pause();
@@ -411,9 +411,10 @@ public sealed partial class MediaSession
         }
     }
 
-    /// <summary>One RTP packet of 20 ms to the latched (or SDP-named) address; RFC 3550 §5.1 marker on a talkspurt's
-    /// first packet. Nothing while the leg may not send (hold), and then the sequence does not move either.</summary>
-    private void SendAudio(AudioCodec codec, ReadOnlySpan<short> pcm, bool marker)
+    /// <summary>One RTP packet of 20 ms to the latched (or SDP-named) address; RFC 3551 §4.1 marker on a talkspurt's
+    /// first packet (nothing went out the tick before). Nothing while the leg may not send (hold), and then the
+    /// sequence does not move either.</summary>
+    private void SendAudio(AudioCodec codec, ReadOnlySpan<short> pcm)
     {
         if (_remoteRtp is null || !MaySend)
         {
@@ -431,8 +432,9 @@ public sealed partial class MediaSession
             G711.MuLawEncode(pcm, payload);
         }
 
-        var header = new RtpHeader((byte)_options!.PayloadType, _sendSequence, _sendTimestamp, _ssrc) { Marker = marker };
+        var header = new RtpHeader((byte)_options!.PayloadType, _sendSequence, _sendTimestamp, _ssrc) { Marker = !_sentPreviousTick };
         var length = RtpWriter.Write(_sendBuffer, header, payload);
+        _sentThisTick = true;
         try
         {
             Sockets.Rtp.SendTo(_sendBuffer.AsSpan(0, length), SocketFlags.None, _remoteRtp);
