@@ -38,6 +38,11 @@ public sealed class BaresipCallerTests(ITestOutputHelper output)
 
         Assert.True(call.Errors.Count == 0, call.Describe(engine));
 
+        // baresip played the WAV as it is: its sndfile module's dump of what went into the encoder starts with it.
+        Assert.True(call.SentAudioPath is not null, call.Describe(engine));
+        var played = Wav.ReadMono(call.SentAudioPath);
+        Assert.True(played.Length >= caller.Length && played.Samples.AsSpan(0, caller.Length).SequenceEqual(caller.Samples), $"{call.SentAudioPath} does not start with the WAV");
+
         // Answered, over the transport asked for, with the one codec offered.
         Assert.True(call.Established, call.Describe(engine));
         var callId = call.CallId;
