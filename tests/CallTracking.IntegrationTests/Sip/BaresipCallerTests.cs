@@ -10,6 +10,11 @@ namespace CallTracking.IntegrationTests.Sip;
 /// aufile source and hangs up when the WAV ends. The engine answers, answers the BYE, and records what baresip
 /// said on the left channel of the Ogg Opus file.
 /// </summary>
+/// <remarks>
+/// The correlation thresholds are those of <see cref="RecordingTests"/>. Like those, they hold on an idle machine
+/// (r = 0.994, one lag for the whole call) and can fail under heavy CPU load: baresip's RTP stays sample-exact by
+/// timestamp, but late arrivals make the engine's adaptive playout insert 40–100 ms, and the recording follows playout.
+/// </remarks>
 [Collection(SippCollection.Name)]
 public sealed class BaresipCallerTests(ITestOutputHelper output)
 {
