@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace CallTracking.Media.Audio;
 
 /// <summary>
-/// Reads prompts: RIFF/WAVE files holding 16-bit PCM mono at 8000 or 16000 Hz.
+/// Reads prompts: RIFF/WAVE files holding 16-bit PCM mono at 8000 to 48000 Hz (the caller resamples to the calls' rate).
 /// Anything else is refused with a message that says what the file holds and
 /// how to convert it, because prompts are files an operator supplies.
 /// </summary>
@@ -15,10 +15,14 @@ public static class WavReader
     private const ushort FormatMulaw = 7;
     private const ushort FormatExtensible = 0xFFFE;
 
+    public const int MinimumRate = 8_000;
+
+    public const int MaximumRate = 48_000;
+
     private const string ConvertHint = "convert it with: sox in.wav -r 8000 -c 1 -b 16 -e signed-integer out.wav";
 
     /// <summary>Reads a prompt file.</summary>
-    /// <exception cref="InvalidDataException">The file is not 16-bit PCM mono WAV at 8 or 16 kHz; the message says why.</exception>
+    /// <exception cref="InvalidDataException">The file is not 16-bit PCM mono WAV at 8 to 48 kHz; the message says why.</exception>
     public static WavAudio Read(string path)
     {
         byte[] bytes = File.ReadAllBytes(path);
@@ -164,9 +168,9 @@ public static class WavReader
             return false;
         }
 
-        if (rate is not (8_000 or 16_000))
+        if (rate is < MinimumRate or > MaximumRate)
         {
-            error = $"the sample rate is {rate} Hz; prompts must be 8000 or 16000 Hz ({ConvertHint}).";
+            error = $"the sample rate is {rate} Hz; prompts must be {MinimumRate} to {MaximumRate} Hz ({ConvertHint}).";
             return false;
         }
 

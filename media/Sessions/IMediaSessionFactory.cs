@@ -5,4 +5,8 @@ public interface IMediaSessionFactory
 {
     /// <summary>False when no port pair is free.</summary>
     bool TryOpen(out IMediaSession session);
+
+    /// <summary>As <see cref="TryOpen(out IMediaSession)"/>, on the same media worker as <paramref name="colocateWith"/>
+    /// (when not null), so the two can be bridged.</summary>
+    bool TryOpen(out IMediaSession session, IMediaSession? colocateWith);
 }

@@ -15,4 +15,12 @@ public sealed record MediaLegOptions(
     int? TelephoneEventPayloadType,
     IPEndPoint? Remote,
     bool LatchAnySource,
-    TimeSpan InactivityTimeout);
+    TimeSpan InactivityTimeout)
+{
+    /// <summary>
+    /// False when the agreed direction forbids us to send (RFC 3264 §6.1: our side recvonly or inactive, e.g. the peer
+    /// put the call on hold with sendonly). The leg then sends nothing (a bridge stays in place); a null
+    /// <see cref="Remote"/> means the same.
+    /// </summary>
+    public bool Send { get; init; } = true;
+}

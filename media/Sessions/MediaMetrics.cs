@@ -13,6 +13,7 @@ public sealed class MediaMetrics
     private readonly Counter<long> _eventsDropped;
     private readonly Counter<long> _recordingFailures;
     private readonly Counter<long> _lateTicks;
+    private readonly Counter<long> _relayDropped;
     private readonly Histogram<double> _tickDuration;
 
     public MediaMetrics(Meter meter)
@@ -24,6 +25,7 @@ public sealed class MediaMetrics
         _eventsDropped = meter.CreateCounter<long>("calltracking.media.events.dropped", "{event}", "Media events lost because the engine did not read them in time");
         _recordingFailures = meter.CreateCounter<long>("calltracking.media.recordings.failed", "{recording}", "Recordings that could not be opened (disk full, permissions)");
         _lateTicks = meter.CreateCounter<long>("calltracking.media.ticks.late", "{tick}", "Worker ticks that started more than 10 ms after their time");
+        _relayDropped = meter.CreateCounter<long>("calltracking.media.dtmf.relay.dropped", "{event}", "Key presses not relayed to the bridged leg because its queue was full");
         _tickDuration = meter.CreateHistogram<double>("calltracking.media.tick.duration", "ms", "Time one worker tick took over all its calls");
     }
 
@@ -36,6 +38,8 @@ public sealed class MediaMetrics
     public void EventDropped() => _eventsDropped.Add(1);
 
     public void RecordingFailed() => _recordingFailures.Add(1);
+
+    public void RelayDropped() => _relayDropped.Add(1);
 
     public void LateTick() => _lateTicks.Add(1);
 

@@ -38,12 +38,15 @@ public sealed partial class MediaSession
     private void Finish()
     {
         _running = false;
+        _finished = true;
 
         // A key press still open when the call ends (its end packets lost) is reported rather than forgotten.
         if (_dtmf.InProgress && _dtmf.TryFlush(_lastAudioTimestamp + (uint)(SampleRate * 10), out var pending))
         {
             ReportDtmf(pending);
         }
+
+        LeaveBridge();
 
         var duration = TimeSpan.Zero;
         long bytes = 0;

@@ -39,7 +39,6 @@ public sealed partial class MediaSession
     private bool _audioSeen;
     private PromptAudio? _prompt;
     private int _promptOffset;
-    private bool _promptStarting;
     private ushort _sendSequence;
     private uint _sendTimestamp;
     private uint _ssrc;
@@ -86,8 +85,25 @@ public sealed partial class MediaSession
         _cname = System.Text.Encoding.ASCII.GetBytes($"calltracking-{_ssrc:x8}@{Sockets.Address}");
     }
 
-    /// <summary>One 20 ms step. Returns false once the session has stopped and can be forgotten.</summary>
+    /// <summary>One whole 20 ms step (<see cref="TickReceive"/> then <see cref="TickSend"/>). Returns false once the
+    /// session has stopped and can be forgotten.</summary>
     internal bool Tick(long now)
+    {
+        if (!TickReceive(now))
+        {
+            return false;
+        }
+
+        TickSend(now);
+        return true;
+    }
+
+    /// <summary>
+    /// First half of a step: apply commands, drain the sockets, take the peer's 20 ms out of the jitter buffer into
+    /// <see cref="_callerPcm"/> (which a bridged partner sends in its <see cref="TickSend"/> of the same tick).
+    /// Returns false once the session has stopped and can be forgotten.
+    /// </summary>
+    internal bool TickReceive(long now)
     {
         while (_commands.TryDequeue(out var command))
         {
@@ -104,7 +120,25 @@ public sealed partial class MediaSession
 
         ReceiveRtp(now);
         DrainRtcp();
-        ProduceFrame();
+        ProduceInbound();
+        return true;
+    }
+
+    /// <summary>Second half of a step: what we send this 20 ms (prompt, relayed key press, bridged audio, ringback),
+    /// the recording of both directions, RTCP, inactivity.</summary>
+    internal void TickSend(long now)
+    {
+        if (!_running)
+        {
+            return;
+        }
+
+        // RFC 3550 §5.1: the timestamp follows the sampling clock, also across ticks where nothing is sent, so a
+        // talkspurt after silence says how long the silence was.
+        _sendTimestamp += FrameSamples;
+        _sentPreviousTick = _sentThisTick;
+        _sentThisTick = false;
+        ProduceOutbound();
         if (_recorder is not null)
         {
             _recorder.WriteFrame(_callerPcm, _otherPcm);
@@ -112,7 +146,6 @@ public sealed partial class MediaSession
 
         SendRtcpIfDue(now);
         CheckInactivity(now);
-        return true;
     }
 
     private bool Apply(Command command, long now)
@@ -149,13 +182,24 @@ public sealed partial class MediaSession
             case CommandKind.Play:
                 _prompt = (PromptAudio)command.Argument!;
                 _promptOffset = 0;
-                _promptStarting = true;
                 break;
             case CommandKind.PauseRecording:
                 _recorder?.Pause();
                 break;
             case CommandKind.ResumeRecording:
                 _recorder?.Resume();
+                break;
+            case CommandKind.Bridge:
+                BridgeTo((MediaSession)command.Argument!);
+                break;
+            case CommandKind.Unbridge:
+                LeaveBridge();
+                break;
+            case CommandKind.RingbackOn:
+                StartRingback();
+                break;
+            case CommandKind.RingbackOff:
+                _ringback = false;
                 break;
             case CommandKind.Stop:
                 Finish();
@@ -308,9 +352,9 @@ public sealed partial class MediaSession
         return true;
     }
 
-    /// <summary>The caller's 20 ms: decoded from the jitter buffer, concealed when a packet is missing, silence
-    /// before the stream starts; and ours: the prompt we send, or silence.</summary>
-    private void ProduceFrame()
+    /// <summary>The peer's 20 ms: decoded from the jitter buffer, concealed when a packet is missing, silence
+    /// before the stream starts.</summary>
+    private void ProduceInbound()
     {
         var codec = _options!.Codec;
         while (_fifoCount < FrameSamples && _packetSamples > 0)
@@ -353,24 +397,6 @@ public sealed partial class MediaSession
         {
             Array.Clear(_callerPcm);
         }
-
-        if (_prompt is null)
-        {
-            Array.Clear(_otherPcm);
-            return;
-        }
-
-        var samples = _prompt.Samples.Span;
-        var take = Math.Min(FrameSamples, samples.Length - _promptOffset);
-        samples.Slice(_promptOffset, take).CopyTo(_otherPcm);
-        _otherPcm.AsSpan(take).Clear();
-        _promptOffset += take;
-        SendAudio(codec, _otherPcm, marker: _promptStarting);
-        _promptStarting = false;
-        if (_promptOffset >= samples.Length)
-        {
-            _prompt = null;
-        }
     }
 
     private static void Decode(AudioCodec codec, ReadOnlySpan<byte> encoded, Span<short> pcm)
@@ -385,16 +411,17 @@ public sealed partial class MediaSession
         }
     }
 
-    /// <summary>One RTP packet of 20 ms to the latched (or SDP-named) address; RFC 3550 §5.1 marker on a talkspurt's first packet.</summary>
-    private void SendAudio(AudioCodec codec, ReadOnlySpan<short> pcm, bool marker)
+    /// <summary>One RTP packet of 20 ms to the latched (or SDP-named) address; RFC 3551 §4.1 marker on a talkspurt's
+    /// first packet (nothing went out the tick before). Nothing while the leg may not send (hold), and then the
+    /// sequence does not move either.</summary>
+    private void SendAudio(AudioCodec codec, ReadOnlySpan<short> pcm)
     {
-        _sendTimestamp += FrameSamples;
-        _sendSequence++;
-        if (_remoteRtp is null)
+        if (_remoteRtp is null || !MaySend)
         {
             return;
         }
 
+        _sendSequence++;
         Span<byte> payload = stackalloc byte[FrameSamples];
         if (codec == AudioCodec.Pcma)
         {
@@ -405,8 +432,9 @@ public sealed partial class MediaSession
             G711.MuLawEncode(pcm, payload);
         }
 
-        var header = new RtpHeader((byte)_options!.PayloadType, _sendSequence, _sendTimestamp, _ssrc) { Marker = marker };
+        var header = new RtpHeader((byte)_options!.PayloadType, _sendSequence, _sendTimestamp, _ssrc) { Marker = !_sentPreviousTick };
         var length = RtpWriter.Write(_sendBuffer, header, payload);
+        _sentThisTick = true;
         try
         {
             Sockets.Rtp.SendTo(_sendBuffer.AsSpan(0, length), SocketFlags.None, _remoteRtp);
@@ -421,6 +449,7 @@ public sealed partial class MediaSession
     private void ReportDtmf(in DtmfEvent detected)
     {
         _dtmfEvents++;
+        _peer?.QueueRelayedDigit(detected);
         if (!_events.TryWrite(new MediaEvent(Id, MediaEventKind.Dtmf, detected.Digit, detected.Duration)))
         {
             _dependencies.Metrics.EventDropped();

@@ -37,6 +37,9 @@ public sealed partial class MediaSession : IMediaSession
 
     internal RtpSocketPair Sockets { get; }
 
+    /// <summary>The worker that ticks this session; set once by the engine before the worker sees the session.</summary>
+    internal Workers.MediaWorker? Worker { get; init; }
+
     /// <summary>Starts receiving (and recording to <paramref name="recordingPath"/> when it is not null).</summary>
     public void Start(MediaLegOptions options, string? recordingPath)
     {
@@ -57,6 +60,29 @@ public sealed partial class MediaSession : IMediaSession
         ArgumentNullException.ThrowIfNull(prompt);
         _commands.Enqueue(new Command(CommandKind.Play, prompt, null));
     }
+
+    /// <inheritdoc/>
+    public void Bridge(IMediaSession other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (ReferenceEquals(other, this))
+        {
+            throw new ArgumentException("A session cannot be bridged to itself.", nameof(other));
+        }
+
+        if (other is not MediaSession peer || peer.Worker is null || !ReferenceEquals(peer.Worker, Worker))
+        {
+            throw new ArgumentException("Bridged sessions must share a media worker: open the second with TryOpen(out session, colocateWith: first).", nameof(other));
+        }
+
+        _commands.Enqueue(new Command(CommandKind.Bridge, peer, null));
+    }
+
+    /// <inheritdoc/>
+    public void Unbridge() => _commands.Enqueue(new Command(CommandKind.Unbridge, null, null));
+
+    /// <inheritdoc/>
+    public void PlayRingback(bool on) => _commands.Enqueue(new Command(on ? CommandKind.RingbackOn : CommandKind.RingbackOff, null, null));
 
     /// <summary>Recording writes silence from now on and marks the span (PCI: card details are not recorded).</summary>
     public void PauseRecording() => _commands.Enqueue(new Command(CommandKind.PauseRecording, null, null));
@@ -79,6 +105,10 @@ public sealed partial class MediaSession : IMediaSession
         Play,
         PauseRecording,
         ResumeRecording,
+        Bridge,
+        Unbridge,
+        RingbackOn,
+        RingbackOff,
         Stop,
     }
 

@@ -19,12 +19,17 @@ public sealed class PromptAudio
 
     public TimeSpan Duration => TimeSpan.FromSeconds(Samples.Length / (double)SampleRate);
 
-    /// <summary>Loads a 16-bit mono WAV at 8 or 16 kHz (16 kHz is resampled to the calls' 8 kHz).</summary>
+    /// <summary>Loads a 16-bit mono WAV at 8 to 48 kHz, resampled to the calls' 8 kHz.</summary>
     /// <exception cref="InvalidDataException">The file is not such a WAV; the message says how to convert it.</exception>
     public static PromptAudio FromWav(string path)
     {
         var wav = WavReader.Read(path);
-        var samples = wav.SampleRate == SampleRate ? wav.Samples : Resampler.Convert(wav.Samples, wav.SampleRate, SampleRate);
+        var samples = wav.SampleRate switch
+        {
+            SampleRate => wav.Samples,
+            16_000 => Resampler.Convert(wav.Samples, wav.SampleRate, SampleRate),
+            _ => SincResampler.Convert(wav.Samples, wav.SampleRate, SampleRate),
+        };
         return new PromptAudio(Path.GetFileNameWithoutExtension(path), samples);
     }
 }

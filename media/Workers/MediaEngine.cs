@@ -63,8 +63,27 @@ public sealed class MediaEngine : IMediaSessionFactory, IDisposable
     /// Allocates and binds a port pair now, before the SDP that names it is sent, so a port some other program
     /// holds is skipped instead of discovered after the answer. False when the range is exhausted.
     /// </summary>
-    public bool TryOpen(out IMediaSession session)
+    public bool TryOpen(out IMediaSession session) => TryOpen(out session, colocateWith: null);
+
+    /// <summary>
+    /// As <see cref="TryOpen(out IMediaSession)"/>, on the same worker as <paramref name="colocateWith"/> when it is
+    /// given: two legs that will be bridged (<see cref="IMediaSession.Bridge"/>) must share one worker, so one thread
+    /// ticks both and their audio changes hands without a lock.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="colocateWith"/> was not opened by this engine.</exception>
+    public bool TryOpen(out IMediaSession session, IMediaSession? colocateWith)
     {
+        var worker = LeastLoaded();
+        if (colocateWith is not null)
+        {
+            if (colocateWith is not MediaSession other || other.Worker is null || Array.IndexOf(_workers, other.Worker) < 0)
+            {
+                throw new ArgumentException("The session to share a worker with was not opened by this media engine.", nameof(colocateWith));
+            }
+
+            worker = other.Worker;
+        }
+
         for (var attempt = 0; attempt < BindAttempts; attempt++)
         {
             if (!_ports.TryAllocate(out var port))
@@ -74,8 +93,11 @@ public sealed class MediaEngine : IMediaSessionFactory, IDisposable
 
             if (RtpSocketPair.TryBind(_options.BindAddress, port, out var sockets))
             {
-                var opened = new MediaSession(Interlocked.Increment(ref _lastSessionId), sockets!, _events.Writer, _dependencies, () => _ports.Release(port));
-                LeastLoaded().Add(opened);
+                var opened = new MediaSession(Interlocked.Increment(ref _lastSessionId), sockets!, _events.Writer, _dependencies, () => _ports.Release(port))
+                {
+                    Worker = worker,
+                };
+                worker.Add(opened);
                 session = opened;
                 return true;
             }

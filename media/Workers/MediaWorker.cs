@@ -74,15 +74,22 @@ public sealed class MediaWorker : IDisposable
             _sessions.Add(added);
         }
 
+        // Two passes: every session takes its peer's 20 ms out of its jitter buffer first, then every session sends
+        // and records. So a bridged leg sends what its partner received in this same tick, whichever comes first.
         for (var i = _sessions.Count - 1; i >= 0; i--)
         {
-            if (!_sessions[i].Tick(now))
+            if (!_sessions[i].TickReceive(now))
             {
                 // Order does not matter: swap the last one in instead of shifting the list.
                 _sessions[i] = _sessions[^1];
                 _sessions.RemoveAt(_sessions.Count - 1);
                 Interlocked.Decrement(ref _count);
             }
+        }
+
+        foreach (var session in _sessions)
+        {
+            session.TickSend(now);
         }
 
         Volatile.Write(ref _ticks, _ticks + 1);

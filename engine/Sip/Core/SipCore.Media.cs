@@ -41,7 +41,11 @@ public sealed partial class SipCore
             audio.TelephoneEventPayloadType,
             holding ? null : new IPEndPoint(audio.RemoteAddress, audio.RemotePort),
             _options.LatchAnySource,
-            expectsMedia ? _options.MediaInactivity : Timeout.InfiniteTimeSpan);
+            expectsMedia ? _options.MediaInactivity : Timeout.InfiniteTimeSpan)
+        {
+            // Our side's direction: recvonly (the peer holds with sendonly) or inactive means we must not send.
+            Send = audio.Direction is SdpDirection.SendRecv or SdpDirection.SendOnly,
+        };
     }
 
     /// <summary><c>&lt;recordings&gt;/yyyy/MM/dd/&lt;call-id&gt;.opus</c>, the Call-ID made safe for a file name.</summary>

@@ -23,7 +23,9 @@ internal sealed class FakeMediaFactory : IMediaSessionFactory
         }
     }
 
-    public bool TryOpen(out IMediaSession session)
+    public bool TryOpen(out IMediaSession session) => TryOpen(out session, colocateWith: null);
+
+    public bool TryOpen(out IMediaSession session, IMediaSession? colocateWith)
     {
         if (!_ports.TryAllocate(out var port))
         {
@@ -71,6 +73,16 @@ internal sealed class FakeMediaSession(long id, int rtpPort, Action release) : I
     public void Play(PromptAudio prompt)
     {
     }
+
+    public IMediaSession? BridgedTo { get; private set; }
+
+    public bool Ringback { get; private set; }
+
+    public void Bridge(IMediaSession other) => BridgedTo = other;
+
+    public void Unbridge() => BridgedTo = null;
+
+    public void PlayRingback(bool on) => Ringback = on;
 
     public void PauseRecording() => Pauses++;
 
