@@ -100,8 +100,10 @@ public sealed class EngineProcess : IAsyncDisposable
             throw new FileNotFoundException("The engine is not in the test output folder; build the solution first.", engineDll);
         }
 
-        // The HTTP API on a port of its own (arguments may override it); its URL is read from the log.
-        string[] all = [engineDll, "run", "--config", configPath, $"--Data:Path={dataPath}", "--Http:Listen=http://127.0.0.1:0", .. arguments];
+        // The HTTP API on a port of its own unless the test chose one (a key given twice is a configuration error);
+        // its URL is read from the log.
+        string[] http = arguments.Any(a => a.StartsWith("--Http:Listen", StringComparison.OrdinalIgnoreCase)) ? [] : ["--Http:Listen=http://127.0.0.1:0"];
+        string[] all = [engineDll, "run", "--config", configPath, $"--Data:Path={dataPath}", .. http, .. arguments];
         var process = CapturedProcess.Start(DotnetHost(), all, directory.Path, directory.File("engine.log"));
         var engine = new EngineProcess(process, directory, sipPort);
         try
