@@ -4,11 +4,12 @@ namespace CallTracking.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// One run of the <c>calltracking</c> command line as its own process (<c>dotnet calltracking.dll ARGS</c>)
-/// against the database <paramref name="connectionString"/>, with stdout and stderr kept apart.
+/// against the database <paramref name="connectionString"/> (null: the embedded cluster under the folder's <c>data</c>),
+/// with stdout and stderr kept apart.
 /// </summary>
 public static class EngineCli
 {
-    public static async Task<(int Code, string Out, string Err)> RunAsync(TestDirectory directory, string connectionString, params string[] arguments)
+    public static async Task<(int Code, string Out, string Err)> RunAsync(TestDirectory directory, string? connectionString, params string[] arguments)
     {
         var info = new ProcessStartInfo(DotnetHost())
         {
@@ -24,7 +25,10 @@ public static class EngineCli
         }
 
         info.ArgumentList.Add($"--Data:Path={directory.SubDirectory("data")}");
-        info.ArgumentList.Add($"--Database:ConnectionString={connectionString}");
+        if (connectionString is not null)
+        {
+            info.ArgumentList.Add($"--Database:ConnectionString={connectionString}");
+        }
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
