@@ -16,13 +16,16 @@ public sealed class CliApp
 
     private readonly CliEnvironment _environment;
     private readonly EngineEntryPoint _engine;
+    private readonly MigrateEntryPoint? _migrate;
 
-    public CliApp(CliEnvironment environment, EngineEntryPoint engine)
+    /// <param name="migrate">What <c>migrate</c> runs; without it the command exits 69 saying it is unavailable.</param>
+    public CliApp(CliEnvironment environment, EngineEntryPoint engine, MigrateEntryPoint? migrate = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(engine);
         _environment = environment;
         _engine = engine;
+        _migrate = migrate;
     }
 
     public int Run(string[] args, TextWriter output, TextWriter error) =>
@@ -59,7 +62,7 @@ public sealed class CliApp
 
             if (overrides.Count > 0 && !commands.TakesConfiguration(parse.CommandResult.Command))
             {
-                return await UsageErrorAsync(error, $"configuration overrides such as '--{overrides[0].Key}' apply only to 'run' and 'config check'.").ConfigureAwait(false);
+                return await UsageErrorAsync(error, $"configuration overrides such as '--{overrides[0].Key}' apply only to 'run', 'migrate' and 'config check'.").ConfigureAwait(false);
             }
         }
 
@@ -83,6 +86,23 @@ public sealed class CliApp
         }
 
         return await _engine(settings, configuration, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<int> MigrateAsync(ParseResult parse, string? configFile, IReadOnlyList<KeyValuePair<string, string?>> overrides, CancellationToken cancellationToken)
+    {
+        var error = parse.InvocationConfiguration.Error;
+        if (!TryLoad(configFile, overrides, error, out _, out var settings))
+        {
+            return CliExitCodes.Config;
+        }
+
+        if (_migrate is null)
+        {
+            await error.WriteLineAsync($"{Name}: migrate is not available here.").ConfigureAwait(false);
+            return CliExitCodes.StartFailed;
+        }
+
+        return await _migrate(settings, parse.InvocationConfiguration.Output, error, cancellationToken).ConfigureAwait(false);
     }
 
     private int CheckConfiguration(ParseResult parse, string? configFile, IReadOnlyList<KeyValuePair<string, string?>> overrides)
@@ -158,6 +178,7 @@ public sealed class CliApp
     {
         private readonly Command _run;
         private readonly Command _check;
+        private readonly Command _migrate;
 
         public Commands(CliApp app, IReadOnlyList<KeyValuePair<string, string?>> overrides)
         {
@@ -169,7 +190,8 @@ public sealed class CliApp
                 --Section:Key=value (or --Section:Key value) on this command line.
                 Exit codes: 0 after a clean shutdown, 2 for a bad command line,
                 78 (EX_CONFIG) when the configuration is invalid (each fault is printed to stderr),
-                69 (EX_UNAVAILABLE) when a SIP endpoint cannot be bound (port in use, address not here).
+                69 (EX_UNAVAILABLE) when a SIP endpoint cannot be bound (port in use, address not here)
+                or the database cannot be started or reached.
                 """);
             _run.Options.Add(runConfig);
             _run.SetAction((parse, ct) => app.RunEngineAsync(parse, parse.GetValue(runConfig), overrides, ct));
@@ -183,17 +205,29 @@ public sealed class CliApp
             _check.Options.Add(checkConfig);
             _check.SetAction(parse => app.CheckConfiguration(parse, parse.GetValue(checkConfig), overrides));
 
+            var migrateConfig = ConfigOption();
+            _migrate = new Command("migrate", """
+                Apply the database migrations and exit, without starting the engine (the engine also
+                applies them at start-up). Uses Database:ConnectionString, or the embedded cluster under
+                Data:Path/pg when it is empty (started for the migration and stopped after it).
+                Prints each migration applied. Exit codes: 0 when the database is up to date, 78 for an
+                invalid configuration, 69 when the database cannot be started or reached.
+                """);
+            _migrate.Options.Add(migrateConfig);
+            _migrate.SetAction((parse, ct) => app.MigrateAsync(parse, parse.GetValue(migrateConfig), overrides, ct));
+
             var config = new Command("config", "Work with the configuration.");
             config.Subcommands.Add(_check);
 
             Root = new RootCommand("CallTracking: a self-hosted SIP call-tracking engine.");
             Root.Subcommands.Add(_run);
             Root.Subcommands.Add(config);
+            Root.Subcommands.Add(_migrate);
         }
 
         public RootCommand Root { get; }
 
-        public bool TakesConfiguration(Command command) => command == _run || command == _check;
+        public bool TakesConfiguration(Command command) => command == _run || command == _check || command == _migrate;
 
         private static Option<string> ConfigOption() => new("--config")
         {

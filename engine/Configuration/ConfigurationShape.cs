@@ -29,7 +29,8 @@ internal static class ConfigurationShape
         ("Media", Section(("Address", Text), ("PortRange", Text), ("InactivitySeconds", Integer), ("Latching", Text), ("Workers", Integer), ("Record", Text))),
         ("Trunks", new ListNode(Section(("Name", Text), ("Allow", new ListNode(Text))))),
         ("Numbers", new ListNode(Section(("Number", Text), ("Name", Text)))),
-        ("Data", Section(("Path", Text))));
+        ("Data", Section(("Path", Text))),
+        ("Database", Section(("ConnectionString", Text), ("ServerBinaries", Text))));
 
     /// <summary>Adds a fault per shape problem and returns the keys (with their children) to leave out of binding.</summary>
     public static HashSet<string> Check(IConfiguration configuration, List<ConfigurationFault> faults)

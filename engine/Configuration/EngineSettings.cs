@@ -12,4 +12,9 @@ public sealed record EngineSettings(
     MediaSettings Media,
     IReadOnlyList<Trunk> Trunks,
     IReadOnlyList<TrackingNumber> Numbers,
-    string DataPath);
+    string DataPath,
+    DatabaseSettings? Database = null)
+{
+    /// <summary>The validated <c>Database</c> section; the embedded cluster when none was given.</summary>
+    public DatabaseSettings Database { get; init; } = Database ?? DatabaseSettings.Embedded;
+}

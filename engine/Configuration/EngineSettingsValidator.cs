@@ -57,12 +57,13 @@ public sealed class EngineSettingsValidator
         var trunks = ValidateTrunks(options.Trunks, faults);
         var numbers = ValidateNumbers(options.Numbers, faults);
         var dataPath = ValidateDataPath(options.Data, faults);
+        var database = ValidateDatabase(options.Database, faults);
         if (faults.Count > 0)
         {
             return SettingsValidationResult.Invalid(faults.AsReadOnly());
         }
 
-        return SettingsValidationResult.Valid(new EngineSettings(sip!, media!, trunks, numbers, dataPath!));
+        return SettingsValidationResult.Valid(new EngineSettings(sip!, media!, trunks, numbers, dataPath!, database));
     }
 
     private static SipSettings? ValidateSip(SipOptions sip, List<ConfigurationFault> faults)
@@ -287,6 +288,35 @@ public sealed class EngineSettingsValidator
         }
 
         return Path.GetFullPath(data.Path, _workingDirectory);
+    }
+
+    private DatabaseSettings ValidateDatabase(DatabaseOptions database, List<ConfigurationFault> faults)
+    {
+        var connectionString = EmptyAsNull(database.ConnectionString);
+        if (connectionString is not null)
+        {
+            try
+            {
+                var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+                if (string.IsNullOrWhiteSpace(builder.Host))
+                {
+                    faults.Add(new("Database:ConnectionString", "names no Host (e.g. \"Host=db.example;Database=calltracking;Username=calltracking;Password=...\"); leave it empty for the embedded database"));
+                }
+            }
+            catch (ArgumentException e)
+            {
+                // The message names the bad keyword; the string itself may hold a password, so it is not repeated.
+                faults.Add(new("Database:ConnectionString", $"is not a valid PostgreSQL connection string: {e.Message}"));
+            }
+        }
+
+        var binaries = EmptyAsNull(database.ServerBinaries);
+        if (binaries is not null)
+        {
+            binaries = Path.GetFullPath(binaries, _workingDirectory);
+        }
+
+        return new DatabaseSettings(connectionString, binaries);
     }
 
     // ITU-T E.164: at most 15 digits; country codes never start with 0.

@@ -1,5 +1,6 @@
 using CallTracking.Engine.Configuration;
 using CallTracking.Engine.Sip.Trunks;
+using CallTracking.Engine.Storage;
 using CallTracking.Engine.Tracking;
 using CallTracking.Media.Rtp;
 
@@ -33,12 +34,29 @@ public static partial class EngineHost
             console.UseUtcTimestamp = true;
         });
 
+        // Npgsql logs every command at Information; an operator needs its warnings and errors only.
+        builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
+
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new TrunkAdmission(settings.Trunks));
         builder.Services.AddSingleton(new TrackingNumberDirectory(settings.Numbers));
         builder.Services.AddSingleton(new RtpPortAllocator(settings.Media.PortRange));
         builder.Services.AddMetrics();
+
+        // Hosted services start in this order and stop in reverse: the database is up (migrated) before the writer
+        // and SIP start, and SIP stops (hanging up its calls) before the writer drains and the database stops.
+        builder.Services.AddSingleton<StorageService>();
+        builder.Services.AddSingleton(services => services.GetRequiredService<StorageService>().DataSource);
+        builder.Services.AddSingleton<CallRecordStore>();
+        builder.Services.AddSingleton<NumberLookup>();
+        builder.Services.AddSingleton(services => new CallRecordWriter(
+            services.GetRequiredService<CallRecordStore>(),
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            services.GetRequiredService<ILogger<CallRecordWriter>>()));
+        builder.Services.AddHostedService(services => services.GetRequiredService<StorageService>());
+        builder.Services.AddHostedService(services => services.GetRequiredService<CallRecordWriter>());
         builder.Services.AddSingleton<SipService>();
         builder.Services.AddHostedService(services => services.GetRequiredService<SipService>());
 
@@ -57,6 +75,49 @@ public static partial class EngineHost
         LogStarted(app.Logger, string.Join(", ", settings.Sip.Listen), settings.Trunks.Count, settings.Numbers.Count);
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         return 0;
+    }
+
+    /// <summary>
+    /// <c>calltracking migrate</c>: brings the database up (the embedded cluster when no connection string is
+    /// configured), applies the migrations, stops what it started. Prints what it applied.
+    /// </summary>
+    public static async Task<int> MigrateAsync(EngineSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
+            console.UseUtcTimestamp = true;
+        }).SetMinimumLevel(LogLevel.Warning));
+        var storage = new StorageService(settings, loggers);
+        await using (storage.ConfigureAwait(false))
+        {
+            try
+            {
+                await storage.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (StartupException e)
+            {
+                await error.WriteLineAsync("calltracking: " + e.Message).ConfigureAwait(false);
+                return Cli.CliExitCodes.StartFailed;
+            }
+
+            foreach (var migration in storage.AppliedMigrations)
+            {
+                await output.WriteLineAsync($"applied {migration.Version:D4}_{migration.Name}").ConfigureAwait(false);
+            }
+
+            var latest = MigrationRunner.Embedded.Count == 0 ? 0 : MigrationRunner.Embedded[^1].Version;
+            await output.WriteLineAsync(storage.AppliedMigrations.Count == 0
+                ? $"database up to date (version {latest:D4}); nothing applied"
+                : $"database at version {latest:D4}").ConfigureAwait(false);
+            await storage.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return Cli.CliExitCodes.Ok;
     }
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Critical, Message = "CallTracking engine could not start: {Reason}")]

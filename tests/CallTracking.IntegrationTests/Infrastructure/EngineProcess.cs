@@ -15,7 +15,8 @@ public sealed class EngineProcess : IAsyncDisposable
 {
     public const string StartedMarker = "CallTracking engine started";
 
-    public static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(20);
+    // The first start of an engine creates its embedded PostgreSQL (initdb), seconds more on a busy machine.
+    public static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(45);
 
     private static readonly JsonSerializerOptions ConfigJson = new()
     {
@@ -34,6 +35,9 @@ public sealed class EngineProcess : IAsyncDisposable
     }
 
     public TestDirectory Directory { get; }
+
+    /// <summary>The engine's Data:Path.</summary>
+    public string DataPath => System.IO.Path.Combine(Directory.Path, "data");
 
     /// <summary>The port of the engine's SIP listeners on 127.0.0.1 (UDP and TCP).</summary>
     public int SipPort { get; }
@@ -109,6 +113,9 @@ public sealed class EngineProcess : IAsyncDisposable
         finally
         {
             _process.Dispose();
+
+            // A killed engine cannot stop its embedded PostgreSQL; the test that started the engine does.
+            await EmbeddedCluster.StopLeftoversAsync(DataPath).ConfigureAwait(false);
         }
     }
 

@@ -1,0 +1,13 @@
+namespace CallTracking.Engine.Storage;
+
+/// <summary>The <c>events.kind</c> values the call record writes.</summary>
+public static class CallEventKinds
+{
+    public const string Started = "call.started";
+    public const string Ringing = "call.ringing";
+    public const string Answered = "call.answered";
+    public const string Dtmf = "call.dtmf";
+    public const string Bridged = "call.bridged";
+    public const string Ended = "call.ended";
+    public const string RecordingReady = "recording.ready";
+}
