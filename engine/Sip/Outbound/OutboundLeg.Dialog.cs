@@ -18,6 +18,7 @@ public sealed partial class OutboundLeg
     private ServerInviteTransaction? _incomingReinvite;
     private bool _byeSent;
     private bool _endReported;
+    private readonly HashSet<uint> _reinviteAnswered = [];
 
     /// <summary>After the answer: BYE (RFC 3261 §15.1.1); <see cref="IOutboundLegObserver.OnEnded"/> follows when it is
     /// answered or times out. Before the answer this is <see cref="Cancel"/>.</summary>
@@ -174,8 +175,8 @@ public sealed partial class OutboundLeg
         if (cancelled || duplicate)
         {
             // The 2xx crossed our CANCEL, or another fork answered too: confirm it, then end it (RFC 3261 §15).
-            var bye = Write(fresh, SipMethod.Bye, fresh.NextLocalCSeq(), _dialer.Via(ackListener, _dialer.Ids.NewBranch()), string.Empty, _dialer.Options.UserAgent, string.Empty, default);
-            var byeBranch = ExtractBranch(bye.Span);
+            var byeBranch = _dialer.Ids.NewBranch();
+            var bye = Write(fresh, SipMethod.Bye, fresh.NextLocalCSeq(), _dialer.Via(ackListener, byeBranch), string.Empty, _dialer.Options.UserAgent, string.Empty, default);
             _dialer.Transactions.StartClientNonInvite(Encoding.ASCII.GetBytes(byeBranch), SipMethod.Bye, target, bye, null);
             return;
         }
@@ -256,7 +257,14 @@ public sealed partial class OutboundLeg
                 _dialer.Transport.TrySend(ack, transaction.Remote);
             }
 
-            if (transaction.State != TransactionState.Accepted || _reinviteAnswered.Add(response.CSeqNumber))
+            bool first;
+            lock (_lock)
+            {
+                // RFC 6026 §7.2: retransmitted 2xx reach us too; each is ACKed, the first is reported.
+                first = _reinviteAnswered.Add(response.CSeqNumber);
+            }
+
+            if (first)
             {
                 dialog.RefreshTarget(response);
                 _observer.OnReinviteAnswered(this, statusCode, IsSdp(response) ? response.Body.ToArray() : ReadOnlyMemory<byte>.Empty);
@@ -272,8 +280,6 @@ public sealed partial class OutboundLeg
             Hangup();
         }
     }
-
-    private readonly HashSet<uint> _reinviteAnswered = [];
 
     private void OnByeDone()
     {
@@ -431,13 +437,5 @@ public sealed partial class OutboundLeg
             sdp.IsEmpty ? default : "application/sdp"u8,
             sdp);
         return output.WrittenMemory;
-    }
-
-    private static string ExtractBranch(ReadOnlySpan<byte> request)
-    {
-        var text = Encoding.ASCII.GetString(request);
-        var start = text.IndexOf("branch=", StringComparison.Ordinal) + 7;
-        var end = text.IndexOfAny([';', '\r', ' ', ','], start);
-        return text[start..end];
     }
 }
