@@ -12,6 +12,7 @@ public sealed class RecordingLegObserver : IOutboundLegObserver
     private readonly TaskCompletionSource<bool> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<int> _provisional = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<string> _reinvite = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<(int Status, string Sdp)> _reinviteAnswered = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ConcurrentQueue<string> Events { get; } = new();
 
@@ -24,6 +25,8 @@ public sealed class RecordingLegObserver : IOutboundLegObserver
     public Task<int> FirstProvisional => _provisional.Task;
 
     public Task<string> Reinvited => _reinvite.Task;
+
+    public Task<(int Status, string Sdp)> ReinviteAnswered => _reinviteAnswered.Task;
 
     public override string ToString() => string.Join(", ", Events);
 
@@ -58,5 +61,9 @@ public sealed class RecordingLegObserver : IOutboundLegObserver
         return null;
     }
 
-    public void OnReinviteAnswered(OutboundLeg leg, int statusCode, ReadOnlyMemory<byte> sdp) => Events.Enqueue($"reinvite answered {statusCode}");
+    public void OnReinviteAnswered(OutboundLeg leg, int statusCode, ReadOnlyMemory<byte> sdp)
+    {
+        Events.Enqueue($"reinvite answered {statusCode}");
+        _reinviteAnswered.TrySetResult((statusCode, Encoding.ASCII.GetString(sdp.Span)));
+    }
 }

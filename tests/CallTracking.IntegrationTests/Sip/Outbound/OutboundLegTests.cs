@@ -204,6 +204,30 @@ public sealed class OutboundLegTests
     }
 
     [Fact]
+    public async Task Hold_relayed_to_the_business_is_a_reinvite_whose_answer_is_reported()
+    {
+        var directory = TestDirectory.Create();
+        await using var sipp = await Sipp.StartAsync(directory, Peer("uas-expect-hold", "peers/uas_answer_expect_hold.xml"));
+        await using var stack = OutboundStack.Start();
+        var observer = new RecordingLegObserver();
+
+        var leg = stack.Dialer.Dial(Request(TrunkAt(sipp)), observer);
+        await observer.Answered.WaitAsync(Wait);
+        var hold = System.Text.Encoding.ASCII.GetString(OutboundStack.Offer().Span).Replace("a=sendrecv", "a=sendonly", StringComparison.Ordinal);
+        Assert.True(leg.Reinvite(System.Text.Encoding.ASCII.GetBytes(hold)));
+        var (status, sdp) = await observer.ReinviteAnswered.WaitAsync(Wait);
+        Assert.Equal(200, status);
+        Assert.Contains("a=recvonly", sdp, StringComparison.Ordinal);
+
+        leg.Hangup();
+        await observer.Ended.WaitAsync(Wait);
+        var result = await sipp.WaitForExitAsync(Wait);
+        Assert.True(result.AllSucceeded, result.Describe());
+        var acks = result.Messages.Count(m => m.Received && m.StartLine.StartsWith("ACK", StringComparison.Ordinal));
+        Assert.Equal(2, acks);
+    }
+
+    [Fact]
     public async Task Srv_lookup_reaches_the_lowest_priority_target()
     {
         var directory = TestDirectory.Create();
