@@ -202,7 +202,13 @@ public sealed partial class OutboundLeg
 
     internal void OnLate2xx(SipMessage response)
     {
-        if (response.CSeqNumber == _attempt?.CSeq)
+        bool ours;
+        lock (_lock)
+        {
+            ours = response.CSeqNumber == _attempt?.CSeq;
+        }
+
+        if (ours)
         {
             ResendAck();
         }

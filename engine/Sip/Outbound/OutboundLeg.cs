@@ -120,50 +120,6 @@ public sealed partial class OutboundLeg
         _ = NextRouteAsync();
     }
 
-    /// <summary>
-    /// The caller gave up: CANCEL the INVITE (RFC 3261 §9.1) and report 487. Before any provisional response the
-    /// CANCEL waits for one (a CANCEL must not overtake the INVITE); a 2xx that crosses it is ACKed and BYEd.
-    /// After the answer this is <see cref="Hangup"/>.
-    /// </summary>
-    public void Cancel() => CancelWith(487, "Request Terminated");
-
-    private void OnRingTimeout() => CancelWith(408, "No Answer");
-
-    private void CancelWith(int status, string reason)
-    {
-        bool hangup = false;
-        bool sendCancel = false;
-        lock (_lock)
-        {
-            switch (_state)
-            {
-                case OutboundLegState.Answered:
-                    hangup = true;
-                    break;
-                case OutboundLegState.Ended:
-                    return;
-                default:
-                    _cancelRequested = true;
-                    sendCancel = _provisional && !_cancelSent && _attempt is not null;
-                    _cancelSent |= sendCancel;
-                    break;
-            }
-        }
-
-        if (hangup)
-        {
-            Hangup();
-            return;
-        }
-
-        if (sendCancel)
-        {
-            SendCancel();
-        }
-
-        ReportFailure(status, reason);
-    }
-
     /// <summary>Tries the next trunk (or the SIP URI): resolve it, then its first target.</summary>
     private async Task NextRouteAsync()
     {
@@ -253,7 +209,7 @@ public sealed partial class OutboundLeg
 
     private void SendInitialInvite(string? authorization)
     {
-        Attempt attempt;
+        Attempt? attempt;
         lock (_lock)
         {
             if (_cancelRequested || _state == OutboundLegState.Ended)
@@ -268,7 +224,7 @@ public sealed partial class OutboundLeg
             {
                 _lastStatus = 503;
                 _lastReason = "No listener for " + target.Remote.Transport;
-                attempt = null!;
+                attempt = null;
             }
             else
             {
@@ -370,33 +326,6 @@ public sealed partial class OutboundLeg
         return Encoding.ASCII.GetBytes(
             $"ACK {attempt.RequestUri} SIP/2.0\r\nVia: {attempt.Via}\r\nMax-Forwards: 70\r\nFrom: {attempt.From}\r\nTo: {to}\r\n" +
             $"Call-ID: {CallId}\r\nCSeq: {attempt.CSeq} ACK\r\nUser-Agent: {_dialer.Options.UserAgent}\r\nContent-Length: 0\r\n\r\n");
-    }
-
-    /// <summary>RFC 3261 §9.1: CANCEL copies the INVITE's Request-URI, top Via, From, To, Call-ID and CSeq number.</summary>
-    private void SendCancel()
-    {
-        Attempt? attempt;
-        lock (_lock)
-        {
-            attempt = _attempt;
-        }
-
-        if (attempt is null)
-        {
-            return;
-        }
-
-        var cancel = Encoding.ASCII.GetBytes(
-            $"CANCEL {attempt.RequestUri} SIP/2.0\r\nVia: {attempt.Via}\r\nMax-Forwards: 70\r\nFrom: {attempt.From}\r\nTo: {attempt.To}\r\n" +
-            $"Call-ID: {CallId}\r\nCSeq: {attempt.CSeq} CANCEL\r\nUser-Agent: {_dialer.Options.UserAgent}\r\nContent-Length: 0\r\n\r\n");
-        try
-        {
-            _dialer.Transactions.StartClientNonInvite(Encoding.ASCII.GetBytes(attempt.Branch), SipMethod.Cancel, attempt.Remote, cancel, this);
-        }
-        catch (InvalidOperationException)
-        {
-            // A CANCEL for this INVITE already exists.
-        }
     }
 
     internal void OnResponse(ClientTransaction transaction, int statusCode, SipMessage response)
@@ -507,53 +436,6 @@ public sealed partial class OutboundLeg
             var body = IsSdp(response) ? response.Body.ToArray() : [];
             _observer.OnProvisional(this, statusCode, Encoding.ASCII.GetString(response.ReasonPhrase), body);
         }
-    }
-
-    /// <summary>RFC 3261 §22.2/§22.3: answer a 401/407 once per realm with the route's credentials.</summary>
-    private bool TryBuildAuthorization(int statusCode, SipMessage response, out string authorization)
-    {
-        authorization = string.Empty;
-        Route route;
-        Attempt? attempt;
-        lock (_lock)
-        {
-            route = _routes[_routeIndex];
-            attempt = _attempt;
-        }
-
-        if (route.Trunk is not { HasCredentials: true } trunk || attempt is null)
-        {
-            return false;
-        }
-
-        var kind = statusCode == 407 ? HeaderKind.ProxyAuthenticate : HeaderKind.WwwAuthenticate;
-        DigestChallenge? chosen = null;
-        for (var i = response.FindHeader(kind, 0); i >= 0; i = response.FindHeader(kind, i + 1))
-        {
-            if (DigestChallenge.TryParse(response.GetHeaderValue(i), out var challenge)
-                && (chosen is null || challenge!.Algorithm is DigestAlgorithm.Sha256 or DigestAlgorithm.Sha256Session))
-            {
-                chosen = challenge;
-            }
-        }
-
-        if (chosen is null)
-        {
-            return false;
-        }
-
-        lock (_lock)
-        {
-            // The same realm challenging again means the credentials are wrong (unless the nonce was only stale).
-            if (!_answeredRealms.Add(statusCode + chosen.Realm) && !chosen.Stale)
-            {
-                return false;
-            }
-        }
-
-        var header = statusCode == 407 ? "Proxy-Authorization: " : "Authorization: ";
-        authorization = header + DigestAuthenticator.BuildCredentials(chosen, trunk.Username!, trunk.Password!, "INVITE", attempt.RequestUri, _dialer.Ids.NewTag(), 1);
-        return true;
     }
 
     private void ReportFailure(int statusCode, string reason)

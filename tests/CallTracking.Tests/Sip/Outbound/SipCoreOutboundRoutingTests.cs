@@ -59,6 +59,23 @@ public sealed class SipCoreOutboundRoutingTests : IAsyncDisposable
     }
 
     [Fact]
+    public void Cancelled_invite_without_a_final_response_is_given_up_after_64_t1()
+    {
+        var leg = _dialer.Dial(new DialRequest("sip:+15551230001@192.0.2.50", [], "+15557770000", Encoding.ASCII.GetBytes("v=0\r\n")), _observer);
+        var invite = Assert.Single(_harness.Transport.Requests(SipMethod.Invite)).Message;
+        _harness.Receive(Response(invite, "180 Ringing", "business-tag").Replace("Content-Length: 5\r\n\r\nv=0\r\n", "Content-Length: 0\r\n\r\n", StringComparison.Ordinal), Business);
+
+        leg.Cancel();
+        Assert.Single(_harness.Transport.Requests(SipMethod.Cancel));
+        Assert.Equal("provisional 180, failed 487", string.Join(", ", _observer.Events));
+        Assert.Equal(2, _dialer.Transactions.ClientCount);
+
+        // RFC 3261 §9.1: the far end never sends 487; the INVITE transaction must not live for ever.
+        _harness.Advance(SipTimerSettings.Default.TimerB + TimeSpan.FromSeconds(1));
+        Assert.Equal(0, _dialer.Transactions.ClientCount);
+    }
+
+    [Fact]
     public void Unknown_in_dialog_request_from_a_stranger_is_still_refused_by_the_core()
     {
         _harness.Receive(
