@@ -102,6 +102,11 @@ public sealed partial class SipCore : ISipMessageHandler, ITransactionUser, IAsy
     public void OnReceived(SipMessage message, SipParseStatus status, SipParseError error, in SipRemote source, SipListener listener)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (TryOutbound(message, status, source))
+        {
+            return;
+        }
+
         if (!_admission.TryAdmit(source.EndPoint.Address, out var trunk))
         {
             RejectUnknownSource(message, status, source);
