@@ -16,4 +16,6 @@ public sealed class CallTrackingOptions
     public IList<TrackingNumberOptions> Numbers { get; } = [];
 
     public DataOptions Data { get; set; } = new();
+
+    public IList<OrganisationOptions> Organisations { get; } = [];
 }

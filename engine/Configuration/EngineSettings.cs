@@ -12,4 +12,8 @@ public sealed record EngineSettings(
     MediaSettings Media,
     IReadOnlyList<Trunk> Trunks,
     IReadOnlyList<TrackingNumber> Numbers,
-    string DataPath);
+    string DataPath)
+{
+    /// <summary>Organisations listed under <c>Organisations</c> and those only numbers name (implicit), in that order.</summary>
+    public IReadOnlyList<OrganisationSettings> Organisations { get; init; } = [];
+}
