@@ -70,7 +70,8 @@ public sealed partial class EngineSettingsValidator
             TrunkCredentials? inbound = null;
             if (trunk.Inbound is not null)
             {
-                if (trunk.Allow.Count == 0 && preset is null)
+                // Without Allow, Preset or Outbound the empty Allow fault above already says it.
+                if (trunk.Allow.Count == 0 && preset is null && trunk.Outbound is not null)
                 {
                     faults.Add(new(key + ":Inbound", "needs Allow or Preset: credentials are checked only for sources a trunk admits"));
                     ok = false;
