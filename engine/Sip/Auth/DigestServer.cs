@@ -41,16 +41,18 @@ public sealed class DigestServer
     }
 
     /// <summary>
-    /// The <c>WWW-Authenticate</c> header lines (CRLF-terminated) for a 401: SHA-256 first, then MD5, both with
-    /// <c>qop="auth"</c> (RFC 8760 §2.4: the server lists its preferred algorithm first; clients take the first they support).
+    /// The <c>WWW-Authenticate</c> header lines (CRLF-terminated) for a 401: MD5, then SHA-256, both with
+    /// <c>qop="auth"</c>. RFC 8760 §2.4 has clients use the topmost challenge they support, so the order is a
+    /// preference; MD5 goes first because clients that read only the first challenge and know only MD5 are
+    /// common on trunks (sipp 3.6.1 refuses a SHA-256 first challenge outright), and both hash the same secret.
     /// </summary>
     public string Challenge(string realm, bool stale)
     {
         ArgumentNullException.ThrowIfNull(realm);
         var nonce = NewNonce(realm);
         var staleParameter = stale ? ", stale=true" : string.Empty;
-        return $"WWW-Authenticate: Digest realm=\"{realm}\", nonce=\"{nonce}\", algorithm=SHA-256, qop=\"auth\"{staleParameter}\r\n"
-            + $"WWW-Authenticate: Digest realm=\"{realm}\", nonce=\"{nonce}\", algorithm=MD5, qop=\"auth\"{staleParameter}\r\n";
+        return $"WWW-Authenticate: Digest realm=\"{realm}\", nonce=\"{nonce}\", algorithm=MD5, qop=\"auth\"{staleParameter}\r\n"
+            + $"WWW-Authenticate: Digest realm=\"{realm}\", nonce=\"{nonce}\", algorithm=SHA-256, qop=\"auth\"{staleParameter}\r\n";
     }
 
     /// <summary>Checks an Authorization header value against the trunk's credentials for a request of <paramref name="method"/>.</summary>

@@ -30,14 +30,14 @@ public sealed class DigestServerTests
     }
 
     [Fact]
-    public void Challenge_offers_SHA256_then_MD5_with_qop_auth()
+    public void Challenge_offers_MD5_then_SHA256_with_qop_auth()
     {
         var challenge = _server.Challenge("calltracking", stale: false);
         var lines = challenge.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
         Assert.StartsWith("WWW-Authenticate: Digest realm=\"calltracking\", nonce=\"", lines[0], StringComparison.Ordinal);
-        Assert.Contains("algorithm=SHA-256, qop=\"auth\"", lines[0], StringComparison.Ordinal);
-        Assert.Contains("algorithm=MD5, qop=\"auth\"", lines[1], StringComparison.Ordinal);
+        Assert.Contains("algorithm=MD5, qop=\"auth\"", lines[0], StringComparison.Ordinal);
+        Assert.Contains("algorithm=SHA-256, qop=\"auth\"", lines[1], StringComparison.Ordinal);
         Assert.DoesNotContain("stale", challenge, StringComparison.Ordinal);
         Assert.Contains("stale=true", _server.Challenge("calltracking", stale: true), StringComparison.Ordinal);
     }
