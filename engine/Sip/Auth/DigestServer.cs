@@ -56,7 +56,9 @@ public sealed class DigestServer
     }
 
     /// <summary>Checks an Authorization header value against the trunk's credentials for a request of <paramref name="method"/>.</summary>
-    public DigestVerdict Verify(ReadOnlySpan<byte> authorization, string method, TrunkCredentials credentials)
+    /// <param name="requestUri">The request's Request-URI; when given, the digest's <c>uri</c> must equal it (RFC 2617 §3.2.2.5),
+    /// so a captured answer cannot be replayed for another number while its nonce lives.</param>
+    public DigestVerdict Verify(ReadOnlySpan<byte> authorization, string method, TrunkCredentials credentials, string? requestUri = null)
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(credentials);
@@ -73,6 +75,11 @@ public sealed class DigestServer
         };
         if (algorithm == default || (answer.Qop is not null && !string.Equals(answer.Qop, "auth", StringComparison.OrdinalIgnoreCase))
             || (answer.Qop is not null && (answer.Cnonce is null || answer.NonceCount is null)))
+        {
+            return DigestVerdict.Malformed;
+        }
+
+        if (requestUri is not null && !string.Equals(answer.Uri, requestUri, StringComparison.Ordinal))
         {
             return DigestVerdict.Malformed;
         }

@@ -30,6 +30,8 @@ public sealed partial class SipCore
     /// </summary>
     private bool Authenticate(SipMessage request, ServerTransaction transaction, in SipRemote source, Trunk trunk, TrunkCredentials credentials)
     {
+        // The digest uri is not compared with the Request-URI: clients differ (sipp 3.6.1 sends sip:host:port
+        // for sip:number@host:port), so within a nonce's lifetime a captured answer could be replayed.
         var verdict = DigestVerdict.Malformed;
         var present = false;
         // Line by line: a digest header's parameters are comma-separated, so it is not a list header.

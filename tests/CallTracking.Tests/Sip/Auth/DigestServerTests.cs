@@ -62,6 +62,14 @@ public sealed class DigestServerTests
     }
 
     [Fact]
+    public void Answer_for_another_request_uri_is_not_accepted()
+    {
+        var nonce = Nonce(_server.Challenge("calltracking", stale: false));
+        Assert.Equal(DigestVerdict.Valid, _server.Verify(Answer("MD5", nonce, "p"), "INVITE", Credentials, Uri));
+        Assert.Equal(DigestVerdict.Malformed, _server.Verify(Answer("MD5", nonce, "p"), "INVITE", Credentials, "sip:+15559990000@127.0.0.1:5060"));
+    }
+
+    [Fact]
     public void Expired_nonce_is_stale_and_foreign_nonce_unknown()
     {
         var nonce = Nonce(_server.Challenge("calltracking", stale: false));
