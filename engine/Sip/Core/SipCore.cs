@@ -75,6 +75,8 @@ public sealed partial class SipCore : ISipMessageHandler, ITransactionUser, IAsy
         _time = time;
         _logger = logger;
         _metrics = new SipCoreMetrics(meter);
+        _digest = NewDigestServer(time);
+        _authFailures = NewAuthFailureCounter(meter);
         _sessionTimers = new SessionTimerNegotiation(options.SessionExpiresSeconds, options.MinSESeconds);
         _transactions = new TransactionTable(transport, this, time, timers, meter);
         _serverHeader = Encoding.ASCII.GetBytes($"Server: {options.UserAgent}\r\n");
