@@ -18,4 +18,6 @@ public sealed class CallTrackingOptions
     public DataOptions Data { get; set; } = new();
 
     public DatabaseOptions Database { get; set; } = new();
+
+    public IList<OrganisationOptions> Organisations { get; } = [];
 }

@@ -27,8 +27,29 @@ internal static class ConfigurationShape
             ("UserAgent", Text),
             ("AnswerDelayMs", Integer))),
         ("Media", Section(("Address", Text), ("PortRange", Text), ("InactivitySeconds", Integer), ("Latching", Text), ("Workers", Integer), ("Record", Text))),
-        ("Trunks", new ListNode(Section(("Name", Text), ("Allow", new ListNode(Text))))),
-        ("Numbers", new ListNode(Section(("Number", Text), ("Name", Text)))),
+        ("Trunks", new ListNode(Section(
+            ("Name", Text),
+            ("Preset", Text),
+            ("Allow", new ListNode(Text)),
+            ("Inbound", Section(("Username", Text), ("Password", Text), ("Realm", Text))),
+            ("Outbound", Section(
+                ("Uri", Text),
+                ("Username", Text),
+                ("Password", Text),
+                ("Transport", Text),
+                ("CallerId", Text),
+                ("TrackingNumberHeader", Text),
+                ("OptionsIntervalSeconds", Integer)))))),
+        ("Numbers", new ListNode(Section(
+            ("Number", Text),
+            ("Name", Text),
+            ("Organisation", Text),
+            ("Campaign", Text),
+            ("Plan", Plan(Section(
+                ("TimeZone", Text),
+                ("Schedule", Section([.. BusinessHours.Days.Select(d => (d, Text))])),
+                ("Outside", Plan(null)))))))),
+        ("Organisations", new ListNode(Section(("Name", Text), ("Parent", Text), ("TimeZone", Text)))),
         ("Data", Section(("Path", Text))),
         ("Database", Section(("ConnectionString", Text), ("ServerBinaries", Text))));
 
@@ -84,6 +105,21 @@ internal static class ConfigurationShape
 
                 break;
 
+            case ScalarOrSectionNode either:
+                if (children.Count == 0)
+                {
+                    if (!string.IsNullOrEmpty(section.Value) && !bool.TryParse(section.Value, out _))
+                    {
+                        Fault(section, $"\"{section.Value}\" is neither true, false nor a section with {either.Section.Names}", faults, exclude);
+                    }
+                }
+                else
+                {
+                    Check(section, either.Section, faults, exclude);
+                }
+
+                break;
+
             case ListNode list:
                 if (children.Count == 0 && !string.IsNullOrEmpty(section.Value))
                 {
@@ -113,6 +149,26 @@ internal static class ConfigurationShape
         exclude.Add(section.Path);
     }
 
+    /// <summary>A routing plan; <paramref name="businessHours"/> is null for the Outside plan, which may not nest hours.</summary>
+    private static SectionNode Plan(SectionNode? businessHours)
+    {
+        var children = new List<(string, Node)>
+        {
+            ("Announcement", Text),
+            ("Forward", new ListNode(Section(("To", Text), ("Trunk", Text), ("RingSeconds", Integer)))),
+            ("ForwardMode", Text),
+            ("Whisper", Text),
+            ("Voicemail", new ScalarOrSectionNode(Section(("Enabled", Text), ("Greeting", Text), ("MaxSeconds", Integer)))),
+            ("MaxCallMinutes", Integer),
+        };
+        if (businessHours is not null)
+        {
+            children.Add(("BusinessHours", businessHours));
+        }
+
+        return Section([.. children]);
+    }
+
     private static SectionNode Section(params (string Name, Node Node)[] children) =>
         new(
             children.ToFrozenDictionary(c => c.Name, c => c.Node, StringComparer.OrdinalIgnoreCase),
@@ -125,4 +181,7 @@ internal static class ConfigurationShape
     private sealed record SectionNode(FrozenDictionary<string, Node> Children, string Names) : Node;
 
     private sealed record ListNode(Node Item) : Node;
+
+    /// <summary>A value that is either a boolean (<c>"Voicemail": true</c>) or a section.</summary>
+    private sealed record ScalarOrSectionNode(SectionNode Section) : Node;
 }

@@ -17,4 +17,7 @@ public sealed record EngineSettings(
 {
     /// <summary>The validated <c>Database</c> section; the embedded cluster when none was given.</summary>
     public DatabaseSettings Database { get; init; } = Database ?? DatabaseSettings.Embedded;
+
+    /// <summary>Organisations listed under <c>Organisations</c> and those only numbers name (implicit), in that order.</summary>
+    public IReadOnlyList<OrganisationSettings> Organisations { get; init; } = [];
 }

@@ -14,7 +14,7 @@ namespace CallTracking.Engine.Configuration;
 /// rather than stopping at the first, so an operator fixes a file in one pass.
 /// Each fault names its key path (<c>Trunks:0:Allow:1</c>) as the operator wrote it.
 /// </summary>
-public sealed class EngineSettingsValidator
+public sealed partial class EngineSettingsValidator
 {
     // RFC 4028 §4: Min-SE MUST NOT be less than 90 seconds.
     private const int MinimumMinSESeconds = 90;
@@ -55,7 +55,8 @@ public sealed class EngineSettingsValidator
         var sip = ValidateSip(options.Sip, faults);
         var media = ValidateMedia(options.Media, faults);
         var trunks = ValidateTrunks(options.Trunks, faults);
-        var numbers = ValidateNumbers(options.Numbers, faults);
+        var organisations = ValidateOrganisations(options.Organisations, faults);
+        var numbers = ValidateNumbers(options.Numbers, trunks, organisations, faults);
         var dataPath = ValidateDataPath(options.Data, faults);
         var database = ValidateDatabase(options.Database, faults);
         if (faults.Count > 0)
@@ -63,7 +64,10 @@ public sealed class EngineSettingsValidator
             return SettingsValidationResult.Invalid(faults.AsReadOnly());
         }
 
-        return SettingsValidationResult.Valid(new EngineSettings(sip!, media!, trunks, numbers, dataPath!, database));
+        return SettingsValidationResult.Valid(new EngineSettings(sip!, media!, trunks, numbers, dataPath!, database)
+        {
+            Organisations = organisations.AsReadOnly(),
+        });
     }
 
     private static SipSettings? ValidateSip(SipOptions sip, List<ConfigurationFault> faults)
@@ -194,83 +198,6 @@ public sealed class EngineSettingsValidator
             latchAny,
             media.Workers <= 0 ? Environment.ProcessorCount : media.Workers,
             media.Record);
-    }
-
-    private static IReadOnlyList<Trunk> ValidateTrunks(IList<TrunkOptions> trunks, List<ConfigurationFault> faults)
-    {
-        var result = new List<Trunk>();
-        var names = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < trunks.Count; i++)
-        {
-            var trunk = trunks[i];
-            var name = trunk.Name?.Trim();
-            var ok = true;
-            if (string.IsNullOrEmpty(name))
-            {
-                faults.Add(new(Key("Trunks", i) + ":Name", "is empty; every trunk needs a name"));
-                ok = false;
-            }
-            else if (!names.TryAdd(name, i))
-            {
-                faults.Add(new(Key("Trunks", i) + ":Name", $"\"{name}\" duplicates {Key("Trunks", names[name])}"));
-                ok = false;
-            }
-
-            var allowKey = Key("Trunks", i) + ":Allow";
-            if (trunk.Allow.Count == 0)
-            {
-                faults.Add(new(allowKey, "is empty; a trunk needs at least one CIDR block to admit anything"));
-                ok = false;
-            }
-
-            var networks = new List<IPNetwork>();
-            for (var j = 0; j < trunk.Allow.Count; j++)
-            {
-                if (CidrBlock.TryParse(trunk.Allow[j], out var network, out var error))
-                {
-                    networks.Add(network);
-                }
-                else
-                {
-                    faults.Add(new(Key(allowKey, j), $"\"{trunk.Allow[j]}\" is not a CIDR block: {error}"));
-                    ok = false;
-                }
-            }
-
-            if (ok)
-            {
-                result.Add(new Trunk(name!, networks.AsReadOnly()));
-            }
-        }
-
-        return result.AsReadOnly();
-    }
-
-    private static IReadOnlyList<TrackingNumber> ValidateNumbers(IList<TrackingNumberOptions> numbers, List<ConfigurationFault> faults)
-    {
-        var result = new List<TrackingNumber>();
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < numbers.Count; i++)
-        {
-            var key = Key("Numbers", i);
-            var number = numbers[i].Number?.Trim();
-            if (!IsE164(number))
-            {
-                faults.Add(new(key + ":Number", $"\"{number}\" is not E.164 (expected + followed by 8 to 15 digits)"));
-                continue;
-            }
-
-            if (!seen.TryAdd(number, i))
-            {
-                faults.Add(new(key + ":Number", $"\"{number}\" duplicates {Key("Numbers", seen[number])}"));
-                continue;
-            }
-
-            var name = string.IsNullOrWhiteSpace(numbers[i].Name) ? number : numbers[i].Name!.Trim();
-            result.Add(new TrackingNumber(number, name));
-        }
-
-        return result.AsReadOnly();
     }
 
     private string? ValidateDataPath(DataOptions data, List<ConfigurationFault> faults)

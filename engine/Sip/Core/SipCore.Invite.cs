@@ -42,6 +42,11 @@ public sealed partial class SipCore
             return;
         }
 
+        if (trunk.Inbound is { } credentials && !Authenticate(request, transaction, source, trunk, credentials))
+        {
+            return;
+        }
+
         if (!TryFindNumber(request, out var number))
         {
             _metrics.Rejected("not_found");

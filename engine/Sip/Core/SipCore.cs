@@ -75,6 +75,8 @@ public sealed partial class SipCore : ISipMessageHandler, ITransactionUser, IAsy
         _time = time;
         _logger = logger;
         _metrics = new SipCoreMetrics(meter);
+        _digest = NewDigestServer(time);
+        _authFailures = NewAuthFailureCounter(meter);
         _sessionTimers = new SessionTimerNegotiation(options.SessionExpiresSeconds, options.MinSESeconds);
         _transactions = new TransactionTable(transport, this, time, timers, meter);
         _serverHeader = Encoding.ASCII.GetBytes($"Server: {options.UserAgent}\r\n");
@@ -102,6 +104,11 @@ public sealed partial class SipCore : ISipMessageHandler, ITransactionUser, IAsy
     public void OnReceived(SipMessage message, SipParseStatus status, SipParseError error, in SipRemote source, SipListener listener)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (TryOutbound(message, status, source))
+        {
+            return;
+        }
+
         if (!_admission.TryAdmit(source.EndPoint.Address, out var trunk))
         {
             RejectUnknownSource(message, status, source);

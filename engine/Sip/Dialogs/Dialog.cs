@@ -81,6 +81,31 @@ public sealed class Dialog
         return new Dialog(new DialogId(callId, localTag, remoteTag), localParty, remoteParty, remoteTarget, [.. routeSet], invite.CSeqNumber, initialLocalCSeq, peer);
     }
 
+    /// <summary>
+    /// Builds the UAC side of a dialog from the 2xx to our INVITE (RFC 3261 §12.1.2): the route set is the
+    /// Record-Route of the response in reverse order, the remote target its Contact; the remote CSeq starts empty.
+    /// </summary>
+    /// <param name="localParty">Our From header value with our tag, as the INVITE carried it.</param>
+    public static Dialog FromResponse(SipMessage response, string localParty, uint localCSeq, in SipRemote peer)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(localParty);
+        var callId = Encoding.ASCII.GetString(response.CallId);
+        response.TryGetHeader(HeaderKind.To, out var to);
+        var remoteTarget = ReadContactUri(response) ?? ReadUri(to) ?? string.Empty;
+        var routeSet = new List<string>();
+        foreach (var route in response.GetHeaderValues(HeaderKind.RecordRoute))
+        {
+            routeSet.Add(Encoding.ASCII.GetString(route.Trim(" \t"u8)));
+        }
+
+        routeSet.Reverse();
+        var id = new DialogId(callId, Encoding.ASCII.GetString(response.FromTag), Encoding.ASCII.GetString(response.ToTag));
+        var dialog = new Dialog(id, localParty, Encoding.ASCII.GetString(to), remoteTarget, [.. routeSet], 0, localCSeq, peer);
+        dialog.Confirm();
+        return dialog;
+    }
+
     public void Confirm()
     {
         lock (_lock)

@@ -182,6 +182,17 @@ public sealed class TransactionTable : IDisposable
     public bool ReceiveResponse(in TransactionKeyView key, int statusCode, object? message)
         => _clientLookup.TryGetValue(key, out var transaction) && transaction.ReceiveResponse(statusCode, message);
 
+    /// <summary>
+    /// Ends a client transaction without notifying the TU. RFC 3261 §9.1: an INVITE whose CANCEL brought no final
+    /// response within 64*T1 is considered cancelled and destroyed (in Proceeding no timer would ever end it).
+    /// </summary>
+    public void Discard(ClientTransaction transaction)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        transaction.Abandon();
+        Forget(transaction);
+    }
+
     /// <summary>Stops every transaction's timer without notifying the TU (shutdown).</summary>
     public void Dispose()
     {

@@ -88,6 +88,19 @@ public sealed class Sipp : IAsyncDisposable
         return await CollectAsync().ConfigureAwait(false);
     }
 
+    /// <summary>Waits for a peer started with -m to finish its calls and exit by itself; killed after
+    /// <paramref name="timeout"/>.</summary>
+    public async Task<SippResult> WaitForExitAsync(TimeSpan timeout)
+    {
+        if (!await _process.WaitForExitAsync(timeout).ConfigureAwait(false))
+        {
+            _process.Kill();
+        }
+
+        await _process.WaitForExitAsync().ConfigureAwait(false);
+        return await CollectAsync().ConfigureAwait(false);
+    }
+
     public ValueTask DisposeAsync()
     {
         _process.Dispose();

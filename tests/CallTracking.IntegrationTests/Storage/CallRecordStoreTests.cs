@@ -177,6 +177,46 @@ public sealed class CallRecordStoreTests(PostgresServer server) : IClassFixture<
         }
     }
 
+    [Fact]
+    public async Task Writer_counts_a_refused_write_and_goes_on_with_the_next()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = services.GetRequiredService<IMeterFactory>();
+        long writes = 0, failures = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == CallRecordWriter.MeterName && instrument.Meter.Scope == meters)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+        {
+            if (instrument.Name == "calltracking.storage.writes")
+            {
+                Interlocked.Add(ref writes, value);
+            }
+            else if (instrument.Name == "calltracking.storage.write_failures")
+            {
+                Interlocked.Add(ref failures, value);
+            }
+        });
+        listener.Start();
+        using var writer = new CallRecordWriter(new CallRecordStore(_dataSource), TimeProvider.System, meters, NullLogger<CallRecordWriter>.Instance);
+        await writer.StartAsync(CancellationToken.None);
+        var call = NewCall();
+
+        // Answering a call that was never started: the store refuses it; the start after it must still be written.
+        writer.Enqueue(CallRecordOperation.Answer(new CallAnswered(Guid.NewGuid(), _organisation, T0)));
+        writer.Enqueue(CallRecordOperation.Start(call));
+        await writer.StopAsync(CancellationToken.None);
+
+        Assert.Equal(1, Interlocked.Read(ref failures));
+        Assert.Equal(1, Interlocked.Read(ref writes));
+        Assert.Equal([CallEventKinds.Started], (await EventsAsync(call.CallId)).Select(e => e.Kind));
+    }
+
     private CallStarted NewCall() => new(_organisation, "+15551230001", Guid.NewGuid().ToString("N") + "@127.0.0.1", T0)
     {
         Trunk = "carrier",

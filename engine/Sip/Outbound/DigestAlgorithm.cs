@@ -1,0 +1,10 @@
+namespace CallTracking.Engine.Sip.Outbound;
+
+/// <summary>RFC 7616 §6.1 algorithms we can answer.</summary>
+public enum DigestAlgorithm
+{
+    Md5 = 0,
+    Md5Session,
+    Sha256,
+    Sha256Session,
+}
