@@ -1,4 +1,6 @@
 using CallTracking.Engine.Api;
+using CallTracking.Engine.Calls.Control;
+using CallTracking.Engine.Calls.Prompts;
 using CallTracking.Engine.Configuration;
 using CallTracking.Engine.Provisioning;
 using CallTracking.Engine.Sip.Trunks;
@@ -72,6 +74,20 @@ public static partial class EngineHost
             configuration[ProvisioningFile.ConfigurationKey],
             services.GetRequiredService<Npgsql.NpgsqlDataSource>(),
             services.GetRequiredService<ILogger<ProvisioningService>>()));
+        // Then the configured numbers are provisioned and every number is loaded into the routing directory.
+        builder.Services.AddSingleton(services => new PromptLibrary(
+            PromptLibrary.ShippedFolder,
+            Path.Combine(settings.DataPath, "prompts"),
+            services.GetRequiredService<ILogger<PromptLibrary>>()));
+        builder.Services.AddSingleton(new RoutingDirectory([]));
+        builder.Services.AddSingleton(services => new RoutingDirectoryService(
+            settings,
+            services.GetRequiredService<Npgsql.NpgsqlDataSource>(),
+            services.GetRequiredService<RoutingDirectory>(),
+            services.GetRequiredService<PromptLibrary>(),
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<ILogger<RoutingDirectoryService>>()));
+        builder.Services.AddHostedService(services => services.GetRequiredService<RoutingDirectoryService>());
         builder.Services.AddHostedService(services => services.GetRequiredService<CallRecordWriter>());
         builder.Services.AddCallTrackingApi();
         builder.Services.AddSingleton<SipService>();

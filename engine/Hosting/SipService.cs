@@ -1,7 +1,9 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
+using CallTracking.Engine.Calls.Control;
 using CallTracking.Engine.Configuration;
+using CallTracking.Engine.Storage;
 using CallTracking.Engine.Sip.Core;
 using CallTracking.Engine.Sip.Transport;
 using CallTracking.Engine.Sip.Trunks;
@@ -39,7 +41,7 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
     private long _endedPacketsLost;
     private long _endedPacketsLate;
 
-    public SipService(EngineSettings settings, TrunkAdmission admission, TrackingNumberDirectory numbers, RtpPortAllocator ports, TimeProvider time, IMeterFactory meters, ILoggerFactory loggers)
+    public SipService(EngineSettings settings, TrunkAdmission admission, TrackingNumberDirectory numbers, RtpPortAllocator ports, TimeProvider time, IMeterFactory meters, ILoggerFactory loggers, RoutingDirectory? routes = null, CallRecordWriter? writer = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(meters);
@@ -68,6 +70,10 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
             LatchAnySource = settings.Media.LatchAnySource,
         };
         _core = new SipCore(options, admission, numbers, _transports, settings.Sip.Timers, _media, new SipIdentifiers(), time, meter, loggers.CreateLogger<SipCore>());
+        if (routes is not null)
+        {
+            AttachCallControl(settings, routes, writer, time, meter, loggers);
+        }
     }
 
     /// <summary>The bound listeners (with the real port when the configuration said 0).</summary>
@@ -96,6 +102,7 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
         }
 
         _media.Start();
+        _monitor?.Start();
         _pump = Task.Run(PumpMediaEventsAsync, CancellationToken.None);
         if (_logger.IsEnabled(LogLevel.Debug))
         {
@@ -212,7 +219,9 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
         await _statsStopping.CancelAsync().ConfigureAwait(false);
         await _stats.ConfigureAwait(false);
         _statsStopping.Dispose();
+        await StopOutboundAsync().ConfigureAwait(false);
         await _core.DisposeAsync().ConfigureAwait(false);
+        _dialer?.Dispose();
         _media.Dispose();
         await _pump.ConfigureAwait(false);
         await _transports.DisposeAsync().ConfigureAwait(false);

@@ -311,6 +311,7 @@ public sealed partial class SipCore
             _sessionsByInvite.TryRemove(pending, out _);
         }
 
+        session.Control?.OnInboundEnded(session.Call.EndReason);
         session.Media.Stop();
         var call = session.Call;
         _metrics.CallEnded(EndReasonName(call.EndReason));

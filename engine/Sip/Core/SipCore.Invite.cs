@@ -47,7 +47,7 @@ public sealed partial class SipCore
             return;
         }
 
-        if (!TryFindNumber(request, out var number))
+        if (!TryFindRoute(request, out var number, out var route))
         {
             _metrics.Rejected("not_found");
             LogUnknownNumber(Encoding.ASCII.GetString(request.RequestUri), trunk.Name);
@@ -137,6 +137,7 @@ public sealed partial class SipCore
         using (BeginCallScope(call.CallId))
         {
             LogCallStarted(call.CallId, call.CallerNumber, number.E164, number.Name, trunk.Name, call.TwilioCallSid ?? "-");
+            BeginControl(session, route, listener);
         }
 
         if (_options.AnswerDelay <= TimeSpan.Zero)
@@ -200,6 +201,7 @@ public sealed partial class SipCore
 
         StartMedia(session);
         ArmSessionTimer(session, timer);
+        session.Control?.OnInboundAnswered();
     }
 
     /// <summary>Headers of every 2xx to an INVITE we send (initial or re-INVITE).</summary>

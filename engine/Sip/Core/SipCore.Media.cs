@@ -25,6 +25,7 @@ public sealed partial class SipCore
     {
         session.Audio = audio;
         session.Media.Update(LegOptions(audio));
+        session.Control?.OnInboundMediaChanged(audio);
     }
 
     private MediaLegOptions LegOptions(SdpNegotiatedAudio audio)
@@ -79,8 +80,11 @@ public sealed partial class SipCore
     {
         if (!_sessionsByMedia.TryGetValue(mediaEvent.SessionId, out var session))
         {
+            OtherMediaEvent(mediaEvent);
             return;
         }
+
+        session.Control?.OnInboundMediaEvent(mediaEvent);
 
         var call = session.Call;
         using var scope = BeginCallScope(call.CallId);

@@ -73,6 +73,9 @@ internal sealed class UasSession : IDisposable
 
     public SipRemote LastAckDestination { get; set; }
 
+    /// <summary>Call control of this call (routing plan, call record); null without call control.</summary>
+    public Calls.Control.IInboundCallControl? Control { get; set; }
+
 
     public void Dispose()
     {
