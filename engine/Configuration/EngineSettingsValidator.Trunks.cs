@@ -188,7 +188,8 @@ public sealed partial class EngineSettingsValidator
             ok = false;
         }
 
-        if (outbound.OptionsIntervalSeconds is < MinimumOptionsIntervalSeconds or > MaximumOptionsIntervalSeconds)
+        // 0 turns the pings off (a carrier that refuses OPTIONS; a test peer that must see only its call).
+        if (outbound.OptionsIntervalSeconds is not 0 and (< MinimumOptionsIntervalSeconds or > MaximumOptionsIntervalSeconds))
         {
             faults.Add(new(key + ":OptionsIntervalSeconds", Invariant($"{outbound.OptionsIntervalSeconds} is outside {MinimumOptionsIntervalSeconds}-{MaximumOptionsIntervalSeconds}")));
             ok = false;

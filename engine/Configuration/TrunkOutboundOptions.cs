@@ -19,6 +19,6 @@ public sealed class TrunkOutboundOptions
     /// <summary>Header carrying the tracking number to the business: <c>Diversion</c> (RFC 5806, default) or a header name such as <c>X-Tracking-Number</c>.</summary>
     public string TrackingNumberHeader { get; set; } = "Diversion";
 
-    /// <summary>OPTIONS keep-alive interval towards the carrier, 15–30 seconds.</summary>
+    /// <summary>OPTIONS keep-alive interval towards the carrier, 15–30 seconds; 0 sends none.</summary>
     public int OptionsIntervalSeconds { get; set; } = 20;
 }

@@ -47,10 +47,12 @@ public sealed partial class SipService
             meter,
             loggers.CreateLogger<OutboundDialer>());
         _core.AttachOutbound(_dialer);
-        if (trunks.Count > 0)
+        // Trunks with OptionsIntervalSeconds 0 are not pinged (and stay Unknown, which the dialer treats as usable).
+        var pinged = settings.Trunks.Where(t => t.Outbound is { OptionsInterval.Ticks: > 0 }).ToList();
+        if (pinged.Count > 0)
         {
-            var interval = settings.Trunks.Where(t => t.Outbound is not null).Min(t => t.Outbound!.OptionsInterval);
-            _monitor = new TrunkMonitor(_dialer, [.. trunks.Values], interval, time, loggers.CreateLogger<TrunkMonitor>());
+            var interval = pinged.Min(t => t.Outbound!.OptionsInterval);
+            _monitor = new TrunkMonitor(_dialer, [.. pinged.Select(t => trunks[t.Name])], interval, time, loggers.CreateLogger<TrunkMonitor>());
         }
 
         CallControl = new CallControl(routes, _dialer, trunks, writer, _media, time, loggers.CreateLogger<CallControl>());

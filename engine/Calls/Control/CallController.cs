@@ -71,6 +71,21 @@ public sealed partial class CallController : IInboundCallControl
         Ended,
     }
 
+    /// <summary>Runs a timer's work: a bug must end in the log, not take the process down with every other call.</summary>
+    private void Guarded(Action<CallController> work)
+    {
+        try
+        {
+            work(this);
+        }
+#pragma warning disable CA1031 // A timer thread has nobody above it to catch.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogTimerFailed(e, Call.CallId);
+        }
+    }
+
     /// <summary>The id of the call's row in <c>calls</c>.</summary>
     public Guid RecordId => _recordId;
 
@@ -98,7 +113,7 @@ public sealed partial class CallController : IInboundCallControl
 
         lock (_lock)
         {
-            _maxTimer = _control.Time.CreateTimer(static s => ((CallController)s!).OnMaxDuration(), this, _plan.MaxCallDuration, Timeout.InfiniteTimeSpan);
+            _maxTimer = _control.Time.CreateTimer(static s => ((CallController)s!).Guarded(static c => c.OnMaxDuration()), this, _plan.MaxCallDuration, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -132,7 +147,7 @@ public sealed partial class CallController : IInboundCallControl
                 return;
             }
 
-            _stepTimer = _control.Time.CreateTimer(static s => ((CallController)s!).OnNoticePlayed(), this, notice.Duration, Timeout.InfiniteTimeSpan);
+            _stepTimer = _control.Time.CreateTimer(static s => ((CallController)s!).Guarded(static c => c.OnNoticePlayed()), this, notice.Duration, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -219,7 +234,7 @@ public sealed partial class CallController : IInboundCallControl
             return false;
         }
 
-        var sdp = new SdpSession((ulong)Random.Shared.NextInt64(1, long.MaxValue));
+        var sdp = new SdpSession((ulong)Random.Shared.NextInt64(1, 1L << 62));
         var offer = new SdpOfferBuilder().Build(_inbound.MediaAddress, media.RtpPort, sdp).ToString();
         var destination = new Destination(this, target, media, sdp);
         _legs.Add(destination);
@@ -346,7 +361,7 @@ public sealed partial class CallController : IInboundCallControl
 
             _inbound.Media.PlayRingback(true);
             destination.Media.Play(whisper);
-            _stepTimer = _control.Time.CreateTimer(static s => ((CallController)s!).OnWhisperPlayed(), this, whisper.Duration + TimeSpan.FromMilliseconds(100), Timeout.InfiniteTimeSpan);
+            _stepTimer = _control.Time.CreateTimer(static s => ((CallController)s!).Guarded(static c => c.OnWhisperPlayed()), this, whisper.Duration + TimeSpan.FromMilliseconds(100), Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -441,7 +456,7 @@ public sealed partial class CallController : IInboundCallControl
             }
 
             var length = (greeting?.Duration ?? TimeSpan.Zero) + voicemail.MaxDuration;
-            _stepTimer = _control.Time.CreateTimer(static s => ((CallController)s!).OnVoicemailFull(), this, length, Timeout.InfiniteTimeSpan);
+            _stepTimer = _control.Time.CreateTimer(static s => ((CallController)s!).Guarded(static c => c.OnVoicemailFull()), this, length, Timeout.InfiniteTimeSpan);
             return;
         }
 
@@ -575,7 +590,7 @@ public sealed partial class CallController : IInboundCallControl
             }
             else
             {
-                _endFallback = _control.Time.CreateTimer(static s => ((CallController)s!).OnEndFallback(), this, EndRecordFallback, Timeout.InfiniteTimeSpan);
+                _endFallback = _control.Time.CreateTimer(static s => ((CallController)s!).Guarded(static c => c.OnEndFallback()), this, EndRecordFallback, Timeout.InfiniteTimeSpan);
             }
         }
     }
@@ -810,6 +825,9 @@ public sealed partial class CallController : IInboundCallControl
 
         public void OnReinviteAnswered(OutboundLeg leg, int statusCode, ReadOnlyMemory<byte> sdp) => Controller.OnReinviteAnswered(this, statusCode, sdp);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Call {CallId}: call control failed in a timer")]
+    private partial void LogTimerFailed(Exception exception, string callId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: forwarding to {Count} destinations ({Mode})")]
     private partial void LogForwarding(string callId, int count, ForwardMode mode);

@@ -17,6 +17,8 @@ public static class EngineConfigs
         },
         Media = new { Address = "127.0.0.1" },
         Trunks = new[] { new { Name = "carrier", Allow = new[] { "127.0.0.1/32" } } },
-        Numbers = new[] { new { Number = TrackedNumber, Name = "Google Ads" } },
+        // No recording notice: these tests compare what the engine sends and records with silence. The notice and
+        // the rest of a routing plan are tested with their own configurations (Calls/CallControlTests).
+        Numbers = new[] { new { Number = TrackedNumber, Name = "Google Ads", Plan = new { Announcement = "none" } } },
     };
 }
