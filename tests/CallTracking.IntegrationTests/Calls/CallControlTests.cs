@@ -70,13 +70,13 @@ public sealed class CallControlTests(PostgresServer server, ITestOutputHelper ou
     {
         var directory = TestDirectory.Create();
         var businessPort = FreePorts.Next();
-        var plan = Plan(directory, Forward(Destination, "business", ringSeconds: 2));
+        var plan = Plan(directory, Forward(Destination, "business", ringSeconds: 5));
         plan["Voicemail"] = new { Greeting = ToneWav(directory, "greeting", 600, 0.5), MaxSeconds = 20 };
         await using var engine = await StartEngineAsync(directory, plan, [Trunk("business", businessPort)]);
         await using var business = await Sipp.StartAsync(directory, BusinessPeer("business", "peers/uas_ringing_until_cancel.xml", businessPort));
 
-        // Notice 1 s, ringing 2 s, greeting 0.5 s: the caller speaks into voicemail until 6 s.
-        var uac = await CallAsync(directory, engine, TestAudio.Sweep(TimeSpan.FromSeconds(6)), TimeSpan.FromSeconds(6.5));
+        // Notice 1 s, ringing 5 s (the shortest ring time), greeting 0.5 s: the caller speaks into voicemail until 9 s.
+        var uac = await CallAsync(directory, engine, TestAudio.Sweep(TimeSpan.FromSeconds(9)), TimeSpan.FromSeconds(9.5));
         var callId = uac.Messages[0].CallId!;
         var businessResult = await business.WaitForExitAsync(TimeSpan.FromSeconds(10));
         Assert.True(businessResult.AllSucceeded, businessResult.Describe(engine));
@@ -90,8 +90,8 @@ public sealed class CallControlTests(PostgresServer server, ITestOutputHelper ou
         var rate = recording.Left.SampleRate;
 
         // The greeting tone on the right after notice and ringing; the caller's message on the left after it.
-        var greeting = recording.Right.Slice(rate * 31 / 10, rate * 3 / 10);
-        var message = recording.Left.Slice(rate * 4, rate * 2);
+        var greeting = recording.Right.Slice(rate * 61 / 10, rate * 3 / 10);
+        var message = recording.Left.Slice(rate * 7, rate * 2);
         output.WriteLine($"greeting {Levels.Dbfs(greeting):0.0} dBFS, message {Levels.Dbfs(message):0.0} dBFS");
         Assert.True(Levels.Dbfs(greeting) > -30, $"greeting {Levels.Dbfs(greeting):0.0} dBFS");
         Assert.True(Levels.Dbfs(message) > -30, $"message {Levels.Dbfs(message):0.0} dBFS");
