@@ -32,6 +32,7 @@ public sealed partial class RoutingDirectoryService : IHostedService, IAsyncDisp
     private readonly HashSet<string> _reportedFaults = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private Task _loop = Task.CompletedTask;
+    private int _disposed;
 
     public RoutingDirectoryService(EngineSettings settings, NpgsqlDataSource? dataSource, RoutingDirectory directory, PromptLibrary prompts, TimeProvider time, ILogger<RoutingDirectoryService> logger)
     {
@@ -72,14 +73,21 @@ public sealed partial class RoutingDirectoryService : IHostedService, IAsyncDisp
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (Volatile.Read(ref _disposed) == 0)
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+        }
+
         await _loop.ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
-        _stopping.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _stopping.Dispose();
+        }
     }
 
     /// <summary>The configured organisations with their campaigns and numbers, as a provisioning document.</summary>
