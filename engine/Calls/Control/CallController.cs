@@ -561,6 +561,10 @@ public sealed partial class CallController : IInboundCallControl
                 if (destination == _winner)
                 {
                     destination.Leg?.Hangup();
+                    if (_organisationId is { } organisation)
+                    {
+                        _control.Record(CallRecordOperation.UpdateLeg(new CallLegUpdate(destination.LegId, _recordId, organisation) { EndedAt = _control.Time.GetUtcNow() }));
+                    }
                 }
                 else if (!destination.Done)
                 {

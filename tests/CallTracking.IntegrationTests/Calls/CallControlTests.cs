@@ -162,9 +162,49 @@ public sealed class CallControlTests(PostgresServer server, ITestOutputHelper ou
         Assert.Equal([(Destination, 200)], await LegsAsync(row.Id));
     }
 
+    [Fact]
+    public async Task Number_provisioned_only_in_the_database_routes_by_its_stored_plan()
+    {
+        var directory = TestDirectory.Create();
+        var businessPort = FreePorts.Next();
+
+        // The number and its plan exist only in the provisioning file (stored as jsonb), not in the configuration.
+        var provisioned = "+15551239999";
+        var file = directory.File("provision.json");
+        await File.WriteAllTextAsync(file, $$"""
+            {
+              "Organisations": [
+                {
+                  "Name": "Bravo Dental", "TimeZone": "America/Chicago",
+                  "Plans": [ { "Name": "forward", "Announcement": "none", "Forward": [ { "To": "{{Destination}}", "Trunk": "business", "RingSeconds": 10 } ] } ],
+                  "Campaigns": [ { "Name": "Billboard", "Plan": "forward" } ],
+                  "Numbers": [ { "Number": "{{provisioned}}", "Campaign": "Billboard" } ]
+                }
+              ]
+            }
+            """);
+        await using var engine = await StartEngineAsync(directory, Plan(directory), [Trunk("business", businessPort)], $"--Provisioning:File={file}");
+        await using var business = await Sipp.StartAsync(directory, BusinessPeer("business", "peers/uas_ring_answer_echo.xml", businessPort));
+
+        var uac = await CallAsync(directory, engine, TestAudio.Sweep(TimeSpan.FromSeconds(2)), TimeSpan.FromSeconds(2.5), provisioned);
+        var businessResult = await business.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(businessResult.AllSucceeded, businessResult.Describe(engine));
+
+        var row = await WaitForCallAsync(engine, uac.Messages[0].CallId!);
+        Assert.Equal("answered", row.Disposition);
+        Assert.Equal([(Destination, 200)], await LegsAsync(row.Id));
+        await using var connection = new NpgsqlConnection(_database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT o.name, p.name FROM calls c JOIN organisations o ON o.id = c.organisation_id JOIN campaigns p ON p.id = c.campaign_id WHERE c.id = $1", connection);
+        command.Parameters.Add(new() { Value = row.Id });
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal(("Bravo Dental", "Billboard"), (reader.GetString(0), reader.GetString(1)));
+    }
+
     private string _database = string.Empty;
 
-    private async Task<EngineProcess> StartEngineAsync(TestDirectory directory, Dictionary<string, object> plan, IReadOnlyList<object> outboundTrunks)
+    private async Task<EngineProcess> StartEngineAsync(TestDirectory directory, Dictionary<string, object> plan, IReadOnlyList<object> outboundTrunks, params string[] arguments)
     {
         _database = await server.CreateDatabaseAsync();
         var sipPort = FreePorts.Next();
@@ -176,7 +216,7 @@ public sealed class CallControlTests(PostgresServer server, ITestOutputHelper ou
             Organisations = new[] { new { Name = "Acme Plumbing", TimeZone = "America/New_York" } },
             Numbers = new[] { new { Number = EngineConfigs.TrackedNumber, Organisation = "Acme Plumbing", Campaign = "Google Ads", Plan = plan } },
         };
-        return await EngineProcess.StartAsync(directory, sipPort, config, $"--Database:ConnectionString={_database}");
+        return await EngineProcess.StartAsync(directory, sipPort, config, [$"--Database:ConnectionString={_database}", .. arguments]);
     }
 
     /// <summary>The business phone on <paramref name="port"/> (its trunk is configured with that port before it starts).</summary>
@@ -223,14 +263,14 @@ public sealed class CallControlTests(PostgresServer server, ITestOutputHelper ou
     }
 
     /// <summary>The caller: sipp answers nothing, plays <paramref name="audio"/> after the ACK and hangs up after <paramref name="hangupAfter"/>.</summary>
-    private static async Task<SippResult> CallAsync(TestDirectory directory, EngineProcess engine, PcmAudio audio, TimeSpan hangupAfter)
+    private static async Task<SippResult> CallAsync(TestDirectory directory, EngineProcess engine, PcmAudio audio, TimeSpan hangupAfter, string number = EngineConfigs.TrackedNumber)
     {
         var pcap = Media.MediaCalls.WritePcap(directory, audio, G711Law.MuLaw);
         var uac = await Sipp.RunAsync(directory, SippAgainstEngine.At(engine, new SippOptions
         {
             Name = "uac",
             Scenario = SippAudio.PlayAudioScenario(G711Law.MuLaw),
-            Service = EngineConfigs.TrackedNumber,
+            Service = number,
             Calls = 1,
             Keys = SippAudio.PlayAudioKeys(pcap, hangupAfter),
             Timeout = hangupAfter + TimeSpan.FromSeconds(10),
