@@ -32,6 +32,11 @@ public sealed partial class EngineSettingsValidator
             found.Add(new("Plan", "is not a JSON object: " + e.Message));
             return null;
         }
+        catch (System.Text.Json.JsonException e)
+        {
+            found.Add(new("Plan", "is not a JSON object: " + e.Message));
+            return null;
+        }
         catch (InvalidDataException e)
         {
             found.Add(new("Plan", "is not a JSON object: " + e.Message));
