@@ -121,6 +121,30 @@ public sealed class CallControlTests(PostgresServer server, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task Simultaneous_destinations_ring_at_once_the_first_answer_wins_and_the_other_is_cancelled()
+    {
+        var directory = TestDirectory.Create();
+        var ringingPort = FreePorts.Next();
+        var businessPort = FreePorts.Next();
+        var plan = Plan(directory, Forward(Destination, "ringing"), Forward(SecondDestination, "business"));
+        plan["ForwardMode"] = "simultaneous";
+        await using var engine = await StartEngineAsync(directory, plan, [Trunk("ringing", ringingPort), Trunk("business", businessPort)]);
+        await using var ringing = await Sipp.StartAsync(directory, BusinessPeer("ringing", "peers/uas_ringing_until_cancel.xml", ringingPort));
+        await using var business = await Sipp.StartAsync(directory, BusinessPeer("business", "peers/uas_ring_answer_echo.xml", businessPort));
+
+        var uac = await CallAsync(directory, engine, TestAudio.Sweep(TimeSpan.FromSeconds(3)), TimeSpan.FromSeconds(3.5));
+        var ringingResult = await ringing.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(ringingResult.AllSucceeded, ringingResult.Describe(engine));
+        Assert.Contains(ringingResult.Messages, m => m.Received && m.Method == "CANCEL");
+        var businessResult = await business.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(businessResult.AllSucceeded, businessResult.Describe(engine));
+
+        var row = await WaitForCallAsync(engine, uac.Messages[0].CallId!);
+        Assert.Equal("answered", row.Disposition);
+        Assert.Equal([(Destination, 487), (SecondDestination, 200)], (await LegsAsync(row.Id)).OrderBy(l => l.Destination));
+    }
+
+    [Fact]
     public async Task Caller_hanging_up_while_the_destination_rings_cancels_it_and_the_call_is_abandoned()
     {
         var directory = TestDirectory.Create();
