@@ -145,6 +145,31 @@ public sealed class CallControlTests(PostgresServer server, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task Whisper_plays_to_the_business_before_the_bridge()
+    {
+        var directory = TestDirectory.Create();
+        var businessPort = FreePorts.Next();
+        var plan = Plan(directory, Forward(Destination, "business"));
+        plan["Whisper"] = ToneWav(directory, "whisper", 800, 1.5);
+        await using var engine = await StartEngineAsync(directory, plan, [Trunk("business", businessPort)]);
+        await using var business = await Sipp.StartAsync(directory, BusinessPeer("business", "peers/uas_ring_answer_echo.xml", businessPort));
+
+        var uac = await CallAsync(directory, engine, TestAudio.Sweep(TimeSpan.FromSeconds(4)), TimeSpan.FromSeconds(4.5));
+        var callId = uac.Messages[0].CallId!;
+        Assert.True((await business.WaitForExitAsync(TimeSpan.FromSeconds(10))).AllSucceeded);
+
+        var answered = Media.MediaCalls.LoggedAt(engine, $"Call {callId}: {Destination} answered");
+        var bridged = Media.MediaCalls.LoggedAt(engine, $"Call {callId}: bridged with {Destination}");
+        Assert.True(answered is not null && bridged is not null, engine.LogTail(40));
+        Assert.InRange((bridged.Value - answered.Value).TotalSeconds, 1.45, 2.5);
+
+        // Answered when the business answered, bridged after the whisper.
+        var row = await WaitForCallAsync(engine, callId);
+        Assert.Equal("answered", row.Disposition);
+        Assert.Contains("call.bridged", await EventsAsync(row.Id));
+    }
+
+    [Fact]
     public async Task Caller_hanging_up_while_the_destination_rings_cancels_it_and_the_call_is_abandoned()
     {
         var directory = TestDirectory.Create();
