@@ -135,6 +135,30 @@ public static partial class EngineHost
             console.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
             console.UseUtcTimestamp = true;
         }).SetMinimumLevel(LogLevel.Warning));
+        if (settings.Database.IsEmbedded)
+        {
+            // A running engine owns the embedded cluster: migrate it as it is, and never stop it from here.
+            var embedded = new EmbeddedPostgres(settings.DataPath, settings.Database.ServerBinaries, loggers.CreateLogger<EmbeddedPostgres>());
+            if (File.Exists(Path.Combine(embedded.ClusterDirectory, "postmaster.pid")))
+            {
+                var running = Npgsql.NpgsqlDataSource.Create(embedded.ConnectionString);
+                await using (running.ConfigureAwait(false))
+                {
+                    try
+                    {
+                        var applied = await new MigrationRunner(running, loggers.CreateLogger<MigrationRunner>()).ApplyAsync(cancellationToken).ConfigureAwait(false);
+                        await ReportMigrationsAsync(applied, output).ConfigureAwait(false);
+                        return Cli.CliExitCodes.Ok;
+                    }
+                    catch (Npgsql.NpgsqlException e)
+                    {
+                        await error.WriteLineAsync($"calltracking: the embedded database under {embedded.Directory} is locked by a postmaster.pid but does not answer: {e.Message}. If no engine is running, start the engine once (it recovers a stale lock) and run migrate again.").ConfigureAwait(false);
+                        return Cli.CliExitCodes.StartFailed;
+                    }
+                }
+            }
+        }
+
         var storage = new StorageService(settings, loggers);
         await using (storage.ConfigureAwait(false))
         {
@@ -148,19 +172,24 @@ public static partial class EngineHost
                 return Cli.CliExitCodes.StartFailed;
             }
 
-            foreach (var migration in storage.AppliedMigrations)
-            {
-                await output.WriteLineAsync($"applied {migration.Version:D4}_{migration.Name}").ConfigureAwait(false);
-            }
-
-            var latest = MigrationRunner.Embedded.Count == 0 ? 0 : MigrationRunner.Embedded[^1].Version;
-            await output.WriteLineAsync(storage.AppliedMigrations.Count == 0
-                ? $"database up to date (version {latest:D4}); nothing applied"
-                : $"database at version {latest:D4}").ConfigureAwait(false);
+            await ReportMigrationsAsync(storage.AppliedMigrations, output).ConfigureAwait(false);
             await storage.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
         return Cli.CliExitCodes.Ok;
+    }
+
+    private static async Task ReportMigrationsAsync(IReadOnlyList<Migration> applied, TextWriter output)
+    {
+        foreach (var migration in applied)
+        {
+            await output.WriteLineAsync($"applied {migration.Version:D4}_{migration.Name}").ConfigureAwait(false);
+        }
+
+        var latest = MigrationRunner.Embedded.Count == 0 ? 0 : MigrationRunner.Embedded[^1].Version;
+        await output.WriteLineAsync(applied.Count == 0
+            ? $"database up to date (version {latest:D4}); nothing applied"
+            : $"database at version {latest:D4}").ConfigureAwait(false);
     }
 
     /// <c>calltracking provision</c> and <c>keys</c>: brings the database up as <c>migrate</c> does (the embedded
