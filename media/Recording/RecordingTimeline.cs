@@ -31,12 +31,13 @@ namespace CallTracking.Media.Recording;
 /// <para>
 /// Streams. 32-bit timestamps are extended to 64 bits (signed difference to the newest). A new SSRC starts a new
 /// segment at the current position (or where the previous one's audio ended, if later); stragglers of the previous
-/// SSRC still use its mapping. A newest packet that does not fit the ring, or is over a second older than what is
-/// committed, is a timestamp discontinuity: the stream continues at the current position. Every
-/// <see cref="WindowFrames"/> ticks the leads (position − arrival) of the packets seen decide: all too late to
-/// record, or all more than <see cref="MaxSteadyLeadFrames"/> early — re-anchor (a clock jump, or a stall longer than
+/// SSRC still use its mapping. A newest packet (timestamp beyond all seen) that does not fit the ring or is wholly
+/// too late to record is a discontinuity (a clock jump, a clock frozen over hold or DTX, a network outage longer than
+/// the hold): the stream continues at the current position. Older packets that late are just dropped. Every
+/// <see cref="WindowFrames"/> ticks the leads (position − arrival) of the newest packets seen decide: all more than
+/// <see cref="MaxSteadyLeadFrames"/> early — re-anchor (a forward clock jump within the ring, or a stall longer than
 /// the worker catches up); the earliest close to the hold, or early by more than two frames — slew the offset by
-/// <see cref="SlewSamples"/> (sender clock drift, 400 ppm at most, inaudible).
+/// <see cref="SlewSamples"/> (sender clock drift, 400 ppm at most; a 2 ms step).
 /// </para>
 /// <para>Pause and resume are recorded per frame (the tick they were asked in) and applied when that frame is
 /// committed, so a PCI span covers exactly the audio of its time. Allocates nothing after construction. Not
@@ -60,9 +61,6 @@ public sealed class RecordingTimeline
     public const int MaxSteadyLeadFrames = 10;
 
     private const int FrameSamples = CallRecorder.FrameSamples;
-
-    // A newest packet this much older than what is already committed is a clock jumping back, not a late packet.
-    private const int DiscontinuityFrames = 50;
 
     private readonly IRecordingSink _sink;
     private readonly int _hold;
@@ -95,7 +93,6 @@ public sealed class RecordingTimeline
     private int _windowTicks;
     private int _windowPackets;
     private long _windowMinLead;
-    private long _windowMaxLead;
 
     private bool _hasLastLeft;
     private int _missingRun;
@@ -166,10 +163,11 @@ public sealed class RecordingTimeline
                 _newestExtended = extended;
                 _newestTimestamp = timestamp;
                 long committedStart = _committed * FrameSamples;
-                if (position + payload.Length > committedStart + _capacitySamples
-                    || position + payload.Length <= committedStart - (DiscontinuityFrames * FrameSamples))
+                if (position + payload.Length > committedStart + _capacitySamples || position + payload.Length <= committedStart)
                 {
-                    // The sender's clock jumped (or we lost far more time than a stall we catch up): continue here.
+                    // The newest audio does not fit: the sender's clock jumped (or stood still over a hold or DTX),
+                    // the network held everything back longer than the hold, or the worker lost more time than it
+                    // catches up. Continue here rather than lose what follows.
                     _offset = arrival - extended;
                     position = arrival;
                     Discontinuities++;
@@ -177,7 +175,6 @@ public sealed class RecordingTimeline
 
                 long lead = position - arrival;
                 _windowMinLead = Math.Min(_windowMinLead, lead);
-                _windowMaxLead = Math.Max(_windowMaxLead, lead);
                 _windowPackets++;
             }
         }
@@ -348,10 +345,10 @@ public sealed class RecordingTimeline
         if (_windowPackets > 0)
         {
             long hold = (long)_hold * FrameSamples;
-            if (_windowMaxLead < -hold || _windowMinLead > MaxSteadyLeadFrames * FrameSamples)
+            if (_windowMinLead > MaxSteadyLeadFrames * FrameSamples)
             {
-                // Every packet of five seconds too late to record, or far too early: the mapping is off, not drifting.
-                _offset -= _windowMinLead > 0 ? _windowMinLead : _windowMaxLead;
+                // Every packet of five seconds far too early: the mapping is off, not drifting.
+                _offset -= _windowMinLead;
                 Discontinuities++;
             }
             else if (_windowMinLead < -(hold - (2 * FrameSamples)))
@@ -374,6 +371,5 @@ public sealed class RecordingTimeline
         _windowTicks = 0;
         _windowPackets = 0;
         _windowMinLead = long.MaxValue;
-        _windowMaxLead = long.MinValue;
     }
 }

@@ -120,6 +120,33 @@ public sealed class RecordingTimelineTests
     }
 
     [Fact]
+    public void A_clock_frozen_over_a_hold_continues_at_the_current_position_without_losing_what_follows()
+    {
+        var sink = new CaptureSink();
+        var timeline = new RecordingTimeline(sink);
+        var (payloads, expected) = Stream(200);
+        var timestamp = 0u;
+        for (var tick = 0; tick < 250; tick++)
+        {
+            // 50 ticks (1 s) of hold from tick 100: nothing sent, and the sender's clock does not move meanwhile.
+            if (tick is < 100 or >= 150)
+            {
+                timeline.Receive(AudioCodec.Pcmu, 9, timestamp, payloads[tick < 100 ? tick : tick - 50]);
+                timestamp += Frame;
+            }
+
+            timeline.Tick(default, paused: false);
+        }
+
+        timeline.Flush();
+        Assert.Equal(1, timeline.Discontinuities);
+        Assert.Equal(0, timeline.LatePackets);
+        var left = sink.Left.ToArray();
+        Assert.Equal(expected.AsSpan(0, 100 * Frame).ToArray(), left.AsSpan(0, 100 * Frame).ToArray());
+        Assert.Equal(expected.AsSpan(100 * Frame).ToArray(), left.AsSpan(150 * Frame).ToArray());
+    }
+
+    [Fact]
     public void The_sent_channel_is_recorded_at_its_tick_and_pauses_cover_exactly_their_frames()
     {
         var sink = new CaptureSink();
