@@ -77,6 +77,46 @@ public sealed class RecordingJitterTests
         Assert.Equal(expected, left.AsSpan(lag, expected.Length).ToArray());
     }
 
+    [Fact]
+    public void A_pause_silences_the_frames_of_its_ticks_and_is_reported_at_their_times()
+    {
+        using var folder = new TempFolder();
+        var encoder = new CapturingEncoder();
+        using var rig = new BridgeRig(43450, recordingEncoder: () => encoder);
+        Assert.True(rig.Engine.TryOpen(out var leg));
+        using var phone = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        phone.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var target = new IPEndPoint(IPAddress.Loopback, leg.RtpPort).Serialize();
+        leg.Start(new MediaLegOptions(AudioCodec.Pcmu, 0, 101, (IPEndPoint)phone.LocalEndPoint!, LatchAnySource: false, TimeSpan.FromSeconds(30)), folder.File("call.opus"));
+        var worker = rig.WorkerOf(1);
+        var (payloads, expected) = RecordingTimelineTests.Stream(200);
+        var wire = new byte[Frame + 12];
+        for (var tick = 0; tick < 200; tick++)
+        {
+            if (tick == 100)
+            {
+                leg.PauseRecording();
+            }
+            else if (tick == 150)
+            {
+                leg.ResumeRecording();
+            }
+
+            var length = RtpWriter.Write(wire, new RtpHeader(0, (ushort)tick, (uint)(tick * Frame), 0xBEEF), payloads[tick]);
+            phone.SendTo(wire.AsSpan(0, length), SocketFlags.None, target);
+            worker.Tick(TimeProvider.System.GetTimestamp());
+        }
+
+        leg.Stop();
+        worker.Tick(TimeProvider.System.GetTimestamp());
+        var summary = rig.Events().Single(e => e.Kind == MediaEventKind.Stopped).Summary!;
+        Assert.Equal(new[] { (TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3)) }, summary.PausedSpans);
+        var left = encoder.Left.ToArray();
+        Assert.Equal(expected.AsSpan(0, 100 * Frame).ToArray(), left.AsSpan(0, 100 * Frame).ToArray());
+        Assert.All(left.AsSpan(100 * Frame, 50 * Frame).ToArray(), s => Assert.Equal(0, s));
+        Assert.Equal(expected.AsSpan(150 * Frame).ToArray(), left.AsSpan(150 * Frame, 50 * Frame).ToArray());
+    }
+
     /// <summary>A stand-in for the Opus encoder that keeps the PCM it is given (left channel) and returns a one-byte packet.</summary>
     private sealed class CapturingEncoder : IOpusFrameEncoder
     {
