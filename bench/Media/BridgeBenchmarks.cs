@@ -13,7 +13,8 @@ namespace CallTracking.Bench.Media;
 /// <summary>
 /// One 20 ms tick of a bridged call (PCMU caller ⇄ PCMA business) on real loopback sockets: both legs receive a
 /// packet, decode it through the jitter buffer, hand it across, re-encode it in the other codec and send it; with
-/// <see cref="Recording"/> the caller's leg also records both directions to Ogg Opus. Allocated must read 0 B.
+/// <see cref="Recording"/> the caller's leg also places each received packet on its recording timeline (by RTP
+/// timestamp, a second decode) and records both directions to Ogg Opus. Allocated must read 0 B.
 /// </summary>
 [MemoryDiagnoser]
 public class BridgeBenchmarks : IDisposable

@@ -72,6 +72,7 @@ internal sealed partial class ApiKeyAuthentication
         return header.Length > 0 ? header : null;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "API request from {Remote} refused: {Reason}")]
+    // Debug: a scanner would otherwise fill the log; the counter shows the rate.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "API request from {Remote} refused: {Reason}")]
     private static partial void LogRejected(ILogger logger, string remote, string reason);
 }

@@ -140,58 +140,40 @@ public static partial class EngineHost
     /// <c>calltracking migrate</c>: brings the database up (the embedded cluster when no connection string is
     /// configured), applies the migrations, stops what it started. Prints what it applied.
     /// </summary>
-    public static async Task<int> MigrateAsync(EngineSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static Task<int> MigrateAsync(EngineSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(error);
-        using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
-            console.UseUtcTimestamp = true;
-        }).SetMinimumLevel(LogLevel.Warning));
-        var storage = new StorageService(settings, loggers);
-        await using (storage.ConfigureAwait(false))
-        {
-            try
-            {
-                await storage.StartAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (StartupException e)
-            {
-                await error.WriteLineAsync("calltracking: " + e.Message).ConfigureAwait(false);
-                return Cli.CliExitCodes.StartFailed;
-            }
-
-            foreach (var migration in storage.AppliedMigrations)
-            {
-                await output.WriteLineAsync($"applied {migration.Version:D4}_{migration.Name}").ConfigureAwait(false);
-            }
-
-            var latest = MigrationRunner.Embedded.Count == 0 ? 0 : MigrationRunner.Embedded[^1].Version;
-            await output.WriteLineAsync(storage.AppliedMigrations.Count == 0
-                ? $"database up to date (version {latest:D4}); nothing applied"
-                : $"database at version {latest:D4}").ConfigureAwait(false);
-            await storage.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-
-        return Cli.CliExitCodes.Ok;
+        return WithMigratedDatabaseAsync(settings, (_, applied) => ReportMigrationsAsync(applied, output), error, cancellationToken);
     }
 
+    /// <summary>
     /// <c>calltracking provision</c> and <c>keys</c>: brings the database up as <c>migrate</c> does (the embedded
     /// cluster when no connection string is configured; migrations applied), runs <paramref name="work"/> on it,
     /// stops what it started.
     /// </summary>
-    public static async Task<int> WithDatabaseAsync(
+    public static Task<int> WithDatabaseAsync(
         EngineSettings settings,
         IConfiguration configuration,
         Func<Npgsql.NpgsqlDataSource, Task<int>> work,
         TextWriter error,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(work);
+        return WithMigratedDatabaseAsync(settings, (dataSource, _) => work(dataSource), error, cancellationToken);
+    }
+
+    /// <summary>
+    /// The database commands' common ground: the configured server, or the embedded cluster — used as it is when a
+    /// running engine owns it (never stopped from here), else started for the command and stopped after it —
+    /// with the migrations applied; <paramref name="work"/> gets the data source and the migrations this applied.
+    /// </summary>
+    private static async Task<int> WithMigratedDatabaseAsync(
+        EngineSettings settings,
+        Func<Npgsql.NpgsqlDataSource, IReadOnlyList<Migration>, Task<int>> work,
+        TextWriter error,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(error);
         using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(console =>
         {
@@ -201,7 +183,6 @@ public static partial class EngineHost
         }).SetMinimumLevel(LogLevel.Warning));
         if (settings.Database.IsEmbedded)
         {
-            // A running engine owns the embedded cluster: use it as it is, and never stop it from here.
             var embedded = new EmbeddedPostgres(settings.DataPath, settings.Database.ServerBinaries, loggers.CreateLogger<EmbeddedPostgres>());
             if (File.Exists(Path.Combine(embedded.ClusterDirectory, "postmaster.pid")))
             {
@@ -210,11 +191,12 @@ public static partial class EngineHost
                 {
                     try
                     {
-                        return await work(running).ConfigureAwait(false);
+                        var applied = await new MigrationRunner(running, loggers.CreateLogger<MigrationRunner>()).ApplyAsync(cancellationToken).ConfigureAwait(false);
+                        return await work(running, applied).ConfigureAwait(false);
                     }
                     catch (Npgsql.NpgsqlException e)
                     {
-                        await error.WriteLineAsync($"calltracking: the embedded database under {embedded.Directory} is locked by a postmaster.pid but does not answer: {e.Message}").ConfigureAwait(false);
+                        await error.WriteLineAsync($"calltracking: the embedded database under {embedded.Directory} is locked by a postmaster.pid but does not answer: {e.Message}. If no engine is running, start the engine once (it recovers a stale lock) and try again.").ConfigureAwait(false);
                         return Cli.CliExitCodes.StartFailed;
                     }
                 }
@@ -236,7 +218,7 @@ public static partial class EngineHost
 
             try
             {
-                return await work(storage.DataSource).ConfigureAwait(false);
+                return await work(storage.DataSource, storage.AppliedMigrations).ConfigureAwait(false);
             }
             catch (Npgsql.NpgsqlException e)
             {
@@ -248,6 +230,20 @@ public static partial class EngineHost
                 await storage.StopAsync(CancellationToken.None).ConfigureAwait(false);
             }
         }
+    }
+
+    private static async Task<int> ReportMigrationsAsync(IReadOnlyList<Migration> applied, TextWriter output)
+    {
+        foreach (var migration in applied)
+        {
+            await output.WriteLineAsync($"applied {migration.Version:D4}_{migration.Name}").ConfigureAwait(false);
+        }
+
+        var latest = MigrationRunner.Embedded.Count == 0 ? 0 : MigrationRunner.Embedded[^1].Version;
+        await output.WriteLineAsync(applied.Count == 0
+            ? $"database up to date (version {latest:D4}); nothing applied"
+            : $"database at version {latest:D4}").ConfigureAwait(false);
+        return Cli.CliExitCodes.Ok;
     }
 
     /// <summary>Tests read the bound URL (port 0 picks one) from this line: "HTTP API listening on http://127.0.0.1:PORT".</summary>

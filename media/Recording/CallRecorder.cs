@@ -6,14 +6,15 @@ namespace CallTracking.Media.Recording;
 /// <summary>
 /// The two-channel recording of one call, as Ogg Opus written while the call
 /// goes: caller on the left, the other party on the right. The media worker
-/// hands it one 20 ms frame of 8 kHz PCM per side per tick; each tick is encoded
-/// to one Opus packet. A page is flushed to the stream every 50 frames (one
+/// hands it one 20 ms frame of 8 kHz PCM per side per tick (through a
+/// <see cref="RecordingTimeline"/>, which places the caller's audio by its RTP
+/// timestamps); each frame is encoded to one Opus packet. A page is flushed to the stream every 50 frames (one
 /// second of audio, counted in frames rather than wall time so it is
 /// deterministic), so a crash loses at most a second. Allocates nothing per
 /// frame. Not thread-safe: the media worker that owns the call drives it. The
 /// output stream and the encoder belong to the caller.
 /// </summary>
-public sealed class CallRecorder : IDisposable
+public sealed class CallRecorder : IRecordingSink, IDisposable
 {
     /// <summary>Rate of the PCM handed to <see cref="WriteFrame"/>, and the input rate recorded in OpusHead.</summary>
     public const int SampleRate = 8_000;

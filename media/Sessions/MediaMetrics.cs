@@ -13,6 +13,7 @@ public sealed class MediaMetrics
     private readonly Counter<long> _eventsDropped;
     private readonly Counter<long> _recordingFailures;
     private readonly Counter<long> _lateTicks;
+    private readonly Counter<long> _recordingLate;
     private readonly Counter<long> _relayDropped;
     private readonly Histogram<double> _tickDuration;
 
@@ -24,6 +25,7 @@ public sealed class MediaMetrics
         _sendFailures = meter.CreateCounter<long>("calltracking.media.send.failures", "{packet}", "RTP packets the socket refused");
         _eventsDropped = meter.CreateCounter<long>("calltracking.media.events.dropped", "{event}", "Media events lost because the engine did not read them in time");
         _recordingFailures = meter.CreateCounter<long>("calltracking.media.recordings.failed", "{recording}", "Recordings that could not be opened (disk full, permissions)");
+        _recordingLate = meter.CreateCounter<long>("calltracking.media.recording.late", "{packet}", "Received packets that arrived after the recording had committed their time (more than 300 ms late) and are missing from it");
         _lateTicks = meter.CreateCounter<long>("calltracking.media.ticks.late", "{tick}", "Worker ticks that started more than 10 ms after their time");
         _relayDropped = meter.CreateCounter<long>("calltracking.media.dtmf.relay.dropped", "{event}", "Key presses not relayed to the bridged leg because its queue was full");
         _tickDuration = meter.CreateHistogram<double>("calltracking.media.tick.duration", "ms", "Time one worker tick took over all its calls");
@@ -40,6 +42,14 @@ public sealed class MediaMetrics
     public void RecordingFailed() => _recordingFailures.Add(1);
 
     public void RelayDropped() => _relayDropped.Add(1);
+
+    public void RecordingLate(long packets)
+    {
+        if (packets > 0)
+        {
+            _recordingLate.Add(packets);
+        }
+    }
 
     public void LateTick() => _lateTicks.Add(1);
 

@@ -2,10 +2,16 @@ using CallTracking.Media.Recording;
 
 namespace CallTracking.Media.Sessions;
 
-/// <summary>The call's recording: opened when the session starts, completed (and reported) when it stops.</summary>
+/// <summary>
+/// The call's recording: opened when the session starts, completed (and reported) when it stops. Received audio
+/// reaches it through a <see cref="RecordingTimeline"/> that places it by RTP timestamp (see there for how the two
+/// channels are aligned), not from the jitter buffer's playout, which adapts for live listening.
+/// </summary>
 public sealed partial class MediaSession
 {
     private CallRecorder? _recorder;
+    private RecordingTimeline? _timeline;
+    private bool _recordingPaused;
     private IOpusFrameEncoder? _recordingEncoder;
     private FileStream? _recordingFile;
     private string? _recordingPath;
@@ -19,6 +25,7 @@ public sealed partial class MediaSession
             _recordingFile = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 16 * 1024);
             _recordingEncoder = _dependencies.CreateRecordingEncoder();
             _recorder = new CallRecorder(_recordingFile, _recordingEncoder, _dependencies.Time, _recordingSerial);
+            _timeline = new RecordingTimeline(_recorder);
             _recordingPath = path;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -30,6 +37,7 @@ public sealed partial class MediaSession
             _recordingFile = null;
             _recordingEncoder = null;
             _recorder = null;
+            _timeline = null;
             _recordingError = $"cannot write {path}: {e.Message}";
             _dependencies.Metrics.RecordingFailed();
         }
@@ -53,6 +61,9 @@ public sealed partial class MediaSession
         IReadOnlyList<(TimeSpan, TimeSpan)> paused = [];
         if (_recorder is not null)
         {
+            // What the timeline still holds for late packets is the end of the call: it goes in too.
+            _timeline!.Flush();
+            _dependencies.Metrics.RecordingLate(_timeline.LatePackets);
             _recorder.Complete();
             duration = _recorder.Duration;
             paused = [.. _recorder.PausedSpans.Select(s => (s.Start, s.End))];

@@ -125,7 +125,8 @@ public sealed partial class MediaSession
     }
 
     /// <summary>Second half of a step: what we send this 20 ms (prompt, relayed key press, bridged audio, ringback),
-    /// the recording of both directions, RTCP, inactivity.</summary>
+    /// the recording of both directions (what we sent at this tick; the peer's audio by its timestamps, see
+    /// <see cref="RecordingTimeline"/>), RTCP, inactivity.</summary>
     internal void TickSend(long now)
     {
         if (!_running)
@@ -139,10 +140,7 @@ public sealed partial class MediaSession
         _sentPreviousTick = _sentThisTick;
         _sentThisTick = false;
         ProduceOutbound();
-        if (_recorder is not null)
-        {
-            _recorder.WriteFrame(_callerPcm, _otherPcm);
-        }
+        _timeline?.Tick(_otherPcm, _recordingPaused);
 
         SendRtcpIfDue(now);
         CheckInactivity(now);
@@ -184,10 +182,11 @@ public sealed partial class MediaSession
                 _promptOffset = 0;
                 break;
             case CommandKind.PauseRecording:
-                _recorder?.Pause();
+                // From this tick's frame on; the timeline applies it when that frame is committed.
+                _recordingPaused = true;
                 break;
             case CommandKind.ResumeRecording:
-                _recorder?.Resume();
+                _recordingPaused = false;
                 break;
             case CommandKind.Bridge:
                 BridgeTo((MediaSession)command.Argument!);
@@ -274,6 +273,9 @@ public sealed partial class MediaSession
             _lastAudioTimestamp = packet.Timestamp;
             _audioSeen = true;
             _statistics.Receive(packet.SequenceNumber, packet.Timestamp, packet.Payload.Length, SampleRate, Elapsed(now));
+            // The recording places the packet by its timestamp (sample-exact whatever the arrival jitter); playout
+            // goes through the adaptive jitter buffer.
+            _timeline?.Receive(options.Codec, packet.Ssrc, packet.Timestamp, packet.Payload);
             var result = _jitter.Insert(packet.SequenceNumber, packet.Timestamp, packet.Ssrc, packet.Marker, packet.Payload, now);
             if (result == InsertResult.Late)
             {

@@ -8,12 +8,16 @@ namespace CallTracking.IntegrationTests.Api;
 public sealed class EmbeddedDatabaseCliTests
 {
     [Fact]
-    public async Task Provision_and_keys_beside_a_running_engine_use_its_cluster_and_leave_it_running()
+    public async Task Migrate_provision_and_keys_beside_a_running_engine_use_its_cluster_and_leave_it_running()
     {
         var directory = TestDirectory.Create();
         var sipPort = FreePorts.Next();
         await using var engine = await EngineProcess.StartAsync(directory, sipPort, EngineConfigs.Standard(sipPort));
         var http = await engine.WaitForHttpBaseAddressAsync();
+
+        var migrated = await EngineCli.RunAsync(directory, null, "migrate");
+        Assert.True(migrated.Code == 0, migrated.Err);
+        Assert.Contains("nothing applied", migrated.Out, StringComparison.Ordinal);
 
         var file = directory.File("provision.json");
         await File.WriteAllTextAsync(file, """{ "Organisations": [ { "Name": "Solo" } ] }""");
@@ -24,7 +28,7 @@ public sealed class EmbeddedDatabaseCliTests
         var created = await EngineCli.RunAsync(directory, null, "keys", "create", "--org", "Solo");
         Assert.True(created.Code == 0, created.Err);
 
-        // The engine's database is still up after both commands exited.
+        // The engine's database is still up after the three commands exited.
         using var client = new HttpClient { BaseAddress = http };
         using var request = new HttpRequestMessage(HttpMethod.Get, "v1/organisations");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", created.Out.Trim());

@@ -12,14 +12,11 @@ namespace CallTracking.IntegrationTests.Media;
 [Collection(SippCollection.Name)]
 public sealed class StallTests(ITestOutputHelper output)
 {
-    // Known bug, reproduced here deterministically (SIGSTOP for 400 ms, measured: call 5.83 s, recording 5.46 s,
-    // r = 0.25). MediaWorker.Run skips the ticks missed by a stall over 200 ms, so the recording is shorter than the
-    // call and loses the audio of the stall; letting the worker catch the ticks up fixes the length (measured 5.82 s
-    // for 5.83 s) but the jitter buffer then treats the burst of queued packets as jitter: it grows its target with
-    // concealment frames and later shrinks by dropping received frames, so the speech after the stall is shifted and
-    // clipped (r = 0.37). The recording needs the received frames in order without playout adaptation. The same
-    // starvation (load average > 4 on 2 cores) is what makes RecordingTests fail now and then.
-    [Fact(Skip = "Known bug: after a stall the jitter buffer reads the queued burst as jitter and shifts/clips the audio that follows (the worker now catches up the missed ticks, so the length is right)")]
+    // SIGSTOP for 400 ms mid-call. MediaWorker.Run catches the missed ticks up, so the recording is as long as the
+    // call; the RTP queued in the socket meanwhile arrives as one burst, which the jitter buffer reads as jitter (it
+    // grows, then shrinks by dropping frames: playout shifts and clips). The recording does not take playout: its
+    // RecordingTimeline places every packet by RTP timestamp, so the burst lands where it belongs.
+    [Fact]
     public async Task An_engine_stalled_for_400_ms_mid_call_still_records_all_the_caller_said()
     {
         var directory = TestDirectory.Create();

@@ -285,11 +285,13 @@ public sealed class OutboundLegTests
         await monitor.PingAllAsync();
         Assert.Equal(TrunkState.Down, trunk.State);
 
-        await using var sipp = await Sipp.StartAsync(directory, Peer("uas-options", "peers/uas_options_200.xml", port));
+        // No -m: a retransmission of a missed ping may reach sipp first, and with -m 1 sipp would answer that and
+        // exit before the harness saw it listening.
+        await using var sipp = await Sipp.StartAsync(directory, Peer("uas-options", "peers/uas_options_200.xml", port) with { Calls = null });
         await monitor.PingAllAsync();
         Assert.Equal(TrunkState.Up, trunk.State);
-        var result = await sipp.WaitForExitAsync(Wait);
-        Assert.True(result.AllSucceeded, result.Describe());
+        var result = await sipp.StopAsync();
+        Assert.True(result.SuccessfulCalls >= 1 && result.FailedCalls == 0, result.Describe());
     }
 
     private static string[] SrvRecords(int port1, int port2) =>

@@ -19,12 +19,12 @@ internal sealed class BridgeRig : IDisposable
     private readonly TimeProvider _time;
     private readonly Action _advance;
 
-    public BridgeRig(int firstPort, TimeProvider? time = null, Action? advance = null)
+    public BridgeRig(int firstPort, TimeProvider? time = null, Action? advance = null, Func<IOpusFrameEncoder>? recordingEncoder = null)
     {
         _time = time ?? TimeProvider.System;
         _advance = advance ?? (() => { });
         var ports = new RtpPortAllocator(new RtpPortRange(firstPort, firstPort + 99));
-        Engine = new MediaEngine(new MediaEngineOptions(IPAddress.Loopback, ports.Range, 2), ports, () => new OpusRecordingEncoder(), _time, _meter);
+        Engine = new MediaEngine(new MediaEngineOptions(IPAddress.Loopback, ports.Range, 2), ports, recordingEncoder ?? (() => new OpusRecordingEncoder()), _time, _meter);
     }
 
     public MediaEngine Engine { get; }

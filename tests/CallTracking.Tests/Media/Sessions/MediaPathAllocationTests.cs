@@ -10,7 +10,8 @@ using CallTracking.Media.Workers;
 namespace CallTracking.Tests.Media.Sessions;
 
 /// <summary>
-/// The per-packet media path — socket drain, RTP parse, statistics, jitter buffer, G.711 decode, Opus recording,
+/// The per-packet media path — socket drain, RTP parse, statistics, jitter buffer, G.711 decode, the recording
+/// timeline (placing by timestamp, committing after the hold), Opus recording,
 /// RTCP — allocates nothing once a call is running. Real loopback sockets; the worker's tick is driven by the test.
 /// </summary>
 public sealed class MediaPathAllocationTests : IDisposable
