@@ -727,7 +727,8 @@ public sealed partial class CallController : IInboundCallControl
             return false;
         }
 
-        destination.Media.Start(_inbound.OptionsFor(audio), recordingPath: null);
+        destination.Options = _inbound.OptionsFor(audio);
+        destination.Media.Start(destination.Options, recordingPath: null);
         destination.MediaStarted = true;
         return true;
     }
@@ -739,8 +740,36 @@ public sealed partial class CallController : IInboundCallControl
             return false;
         }
 
-        destination.Media.Update(_inbound.OptionsFor(audio));
+        destination.Options = _inbound.OptionsFor(audio);
+        destination.Media.Update(destination.Options);
         return true;
+    }
+
+    private void OnDestinationHold(Destination destination, ReadOnlyMemory<byte> offer)
+    {
+        var parsed = SessionDescription.Parse(Encoding.ASCII.GetString(offer.Span));
+        if (!parsed.Success || parsed.Description!.Media.FirstOrDefault(m => m.Media.Equals("audio", StringComparison.OrdinalIgnoreCase)) is not { } audio)
+        {
+            return;
+        }
+
+        // The offer's direction is the destination's: sendonly (it holds, with music) means we only receive.
+        var direction = parsed.Description.EffectiveDirection(audio);
+        lock (_lock)
+        {
+            if (destination.Options is not { } options || !destination.MediaStarted)
+            {
+                return;
+            }
+
+            var current = options with
+            {
+                Send = direction is SdpDirection.SendRecv or SdpDirection.RecvOnly,
+                InactivityTimeout = direction is SdpDirection.SendRecv or SdpDirection.SendOnly ? options.InactivityTimeout : Timeout.InfiniteTimeSpan,
+            };
+            LogDestinationHold(Call.CallId, destination.Target.To, direction);
+            destination.Media.Update(current);
+        }
     }
 
     private static bool TryReadAnswer(ReadOnlyMemory<byte> sdp, out SdpNegotiatedAudio audio)
@@ -823,9 +852,19 @@ public sealed partial class CallController : IInboundCallControl
 
         public void OnEnded(OutboundLeg leg, bool byRemote) => Controller.OnEnded(this, byRemote);
 
-        /// <summary>The destination holds or resumes: answered with our last SDP, direction mirrored (the dialer's
-        /// default). Not relayed to the caller: the caller simply hears nothing while the business holds.</summary>
-        public ReadOnlyMemory<byte>? OnReinvite(OutboundLeg leg, ReadOnlyMemory<byte> offer) => null;
+        /// <summary>The media options from the destination's answer (kept to follow its hold and resume).</summary>
+        public MediaLegOptions? Options { get; set; }
+
+        /// <summary>
+        /// The destination holds or resumes: answered with our last SDP, direction mirrored (the dialer's default),
+        /// and our leg B follows the direction (no sending while it must not receive; no inactivity check while it
+        /// sends nothing). Not relayed to the caller, who simply hears nothing while the business holds.
+        /// </summary>
+        public ReadOnlyMemory<byte>? OnReinvite(OutboundLeg leg, ReadOnlyMemory<byte> offer)
+        {
+            Controller.OnDestinationHold(this, offer);
+            return null;
+        }
 
         public void OnReinviteAnswered(OutboundLeg leg, int statusCode, ReadOnlyMemory<byte> sdp) => Controller.OnReinviteAnswered(this, statusCode, sdp);
     }
@@ -862,6 +901,9 @@ public sealed partial class CallController : IInboundCallControl
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: relaying the caller's hold/resume to the destination ({Direction})")]
     private partial void LogRelayHold(string callId, SdpDirection direction);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: {Destination} changed its direction to {Direction} (hold or resume)")]
+    private partial void LogDestinationHold(string callId, string destination, SdpDirection direction);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId} ended: {Disposition}, hung up by {HangupBy} ({Reason})")]
     private partial void LogEnded(string callId, CallDisposition disposition, HangupParty hangupBy, string reason);

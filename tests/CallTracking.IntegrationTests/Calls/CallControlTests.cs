@@ -170,6 +170,36 @@ public sealed class CallControlTests(PostgresServer server, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task Callers_hold_is_relayed_to_the_business_as_a_sendonly_reinvite()
+    {
+        var directory = TestDirectory.Create();
+        var businessPort = FreePorts.Next();
+        var plan = Plan(directory, Forward(Destination, "business"));
+        await using var engine = await StartEngineAsync(directory, plan, [Trunk("business", businessPort)]);
+        await using var business = await Sipp.StartAsync(directory, BusinessPeer("business", "peers/uas_answer_expect_hold.xml", businessPort));
+
+        // Notice 1 s, then the business answers at once: the hold at 2.5 s finds the call bridged.
+        var pcap = Media.MediaCalls.WritePcap(directory, TestAudio.Sweep(TimeSpan.FromSeconds(4)), G711Law.MuLaw);
+        var uac = await Sipp.RunAsync(directory, SippAgainstEngine.At(engine, new SippOptions
+        {
+            Name = "uac",
+            Scenario = "uac_pcmu_play_audio_hold.xml",
+            Service = EngineConfigs.TrackedNumber,
+            Calls = 1,
+            Keys = new Dictionary<string, string> { ["audio_pcap"] = pcap, ["hold_ms"] = "2500", ["rest_ms"] = "1500" },
+            Timeout = TimeSpan.FromSeconds(15),
+        }));
+        SippAgainstEngine.AssertAllCallsSucceeded(uac, 1, engine);
+
+        // The business's scenario checks a=sendonly in the engine's re-INVITE and answers recvonly.
+        var businessResult = await business.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(businessResult.AllSucceeded, businessResult.Describe(engine));
+        Assert.Equal(2, businessResult.Messages.Count(m => m.Received && m.Method == "INVITE"));
+        var row = await WaitForCallAsync(engine, uac.Messages[0].CallId!);
+        Assert.Equal("answered", row.Disposition);
+    }
+
+    [Fact]
     public async Task Caller_hanging_up_while_the_destination_rings_cancels_it_and_the_call_is_abandoned()
     {
         var directory = TestDirectory.Create();
