@@ -200,6 +200,39 @@ public sealed class CallControlTests(PostgresServer server, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task Plan_without_destinations_answers_records_and_logs_the_callers_keys_as_events()
+    {
+        var directory = TestDirectory.Create();
+        const string digits = "19#4";
+        var scenario = SippAudio.WriteDtmfScenario(directory, digits, TimeSpan.FromMilliseconds(400));
+        await using var engine = await StartEngineAsync(directory, new Dictionary<string, object> { ["Announcement"] = "none" }, []);
+
+        var uac = await Sipp.RunAsync(directory, SippAgainstEngine.At(engine, new SippOptions
+        {
+            Name = "uac",
+            Scenario = scenario,
+            Service = EngineConfigs.TrackedNumber,
+            Calls = 1,
+            Timeout = TimeSpan.FromSeconds(15),
+        }));
+        SippAgainstEngine.AssertAllCallsSucceeded(uac, 1, engine);
+
+        // The engine's answer is the call's answer; hung up by the caller.
+        var row = await WaitForCallAsync(engine, uac.Messages[0].CallId!);
+        Assert.Equal("answered", row.Disposition);
+        Assert.Equal("caller", row.HangupBy);
+        Assert.NotNull(row.AnsweredAt);
+        Assert.Empty(await LegsAsync(row.Id));
+        var events = await EventsAsync(row.Id);
+        Assert.Equal(["call.started", "call.answered", "call.dtmf", "call.dtmf", "call.dtmf", "call.dtmf", "call.ended", "recording.ready"], events);
+        await using var connection = new NpgsqlConnection(_database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT string_agg(payload->>'digit', '' ORDER BY id) FROM events WHERE call_id = $1 AND kind = 'call.dtmf'", connection);
+        command.Parameters.Add(new() { Value = row.Id });
+        Assert.Equal(digits, await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public async Task Caller_hanging_up_while_the_destination_rings_cancels_it_and_the_call_is_abandoned()
     {
         var directory = TestDirectory.Create();
