@@ -47,7 +47,6 @@ public sealed partial class CallController : IInboundCallControl
     private DateTimeOffset _endedAt;
     private MediaSummary? _inboundSummary;
     private bool _endWritten;
-    private AudioCodec _codec = AudioCodec.Pcmu;
 
     internal CallController(CallControl control, IInboundLeg inbound, RouteEntry route)
     {
@@ -647,6 +646,8 @@ public sealed partial class CallController : IInboundCallControl
 
         _endWritten = true;
         var summary = _inboundSummary;
+        var codec = _inbound.Audio is { } audio && audio.Codec.EncodingName.Equals("PCMA", StringComparison.OrdinalIgnoreCase) ? AudioCodec.Pcma : AudioCodec.Pcmu;
+
         var ended = new CallEnded(_recordId, organisation, _endedAt, _disposition ?? CallDisposition.Failed)
         {
             HangupBy = _hangupBy,
@@ -659,7 +660,7 @@ public sealed partial class CallController : IInboundCallControl
             {
                 PacketsLost = summary.PacketsLost,
                 JitterMs = Math.Round(summary.JitterMilliseconds, 2),
-                Mos = Math.Round(EModel.EstimateMos(_codec, lossPercent, summary.JitterMilliseconds), 2),
+                Mos = Math.Round(EModel.EstimateMos(codec, lossPercent, summary.JitterMilliseconds), 2),
             };
         }
 
@@ -683,7 +684,6 @@ public sealed partial class CallController : IInboundCallControl
         ArgumentNullException.ThrowIfNull(audio);
         lock (_lock)
         {
-            _codec = audio.Codec.EncodingName.Equals("PCMA", StringComparison.OrdinalIgnoreCase) ? AudioCodec.Pcma : AudioCodec.Pcmu;
             if (_phase != Phase.Bridged || _winner is not { Leg: { } leg } winner)
             {
                 return;

@@ -11,6 +11,9 @@ public interface IInboundLeg
     /// <summary>The caller's media session (records the call; the outbound legs are colocated with it).</summary>
     IMediaSession Media { get; }
 
+    /// <summary>What offer/answer agreed with the caller; null until agreed.</summary>
+    SdpNegotiatedAudio? Audio { get; }
+
     /// <summary>The address our SDP names for media (an outbound leg's offer uses it too).</summary>
     string MediaAddress { get; }
 

@@ -135,9 +135,11 @@ public sealed partial class RoutingDirectoryService : IHostedService, IAsyncDisp
                 {
                     await RefreshAsync(cancellationToken).ConfigureAwait(false);
                 }
-                catch (NpgsqlException e)
+#pragma warning disable CA1031 // Whatever the database or a stored plan throws, keep routing with what we have.
+                catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
                 {
-                    // Keep routing with what we have; the next refresh tries again.
+                    // The next refresh tries again.
                     LogRefreshFailed(e.Message);
                 }
             }

@@ -69,6 +69,8 @@ public sealed partial class SipCore
 
         public string MediaAddress { get; }
 
+        public SdpNegotiatedAudio? Audio => _session.Audio;
+
         public MediaLegOptions OptionsFor(SdpNegotiatedAudio audio) => _core.LegOptions(audio);
 
         public void Hangup() => _core.EndSession(_session, CallEndReason.EngineHungUp, sendBye: true);

@@ -48,6 +48,10 @@ public sealed class CallControlTests(PostgresServer server, ITestOutputHelper ou
         Assert.NotNull(row.CampaignId);
         Assert.NotNull(row.NumberId);
 
+        // Loopback RTP: no loss, little jitter, so the E-model gives G.711 its best (about 4.4).
+        Assert.NotNull(row.Mos);
+        Assert.InRange(row.Mos.Value, 4.0, 4.5);
+
         var events = await EventsAsync(row.Id);
         Assert.Equal(["call.started", "call.ringing", "call.answered", "call.bridged", "call.ended", "recording.ready"], events.Where(e => e != "call.dtmf"));
         var legs = await LegsAsync(row.Id);
@@ -393,7 +397,7 @@ public sealed class CallControlTests(PostgresServer server, ITestOutputHelper ou
 
     private sealed record CallRow(
         Guid Id, string? Disposition, string? HangupBy, DateTime? AnsweredAt, double RingSeconds, double TalkSeconds,
-        Guid? OrganisationId, Guid? CampaignId, Guid? NumberId, string? Country, string? RecordingPath);
+        Guid? OrganisationId, Guid? CampaignId, Guid? NumberId, string? Country, string? RecordingPath, double? Mos);
 
     /// <summary>The call's row once it has ended and its recording is recorded (the writer is asynchronous).</summary>
     private async Task<CallRow> WaitForCallAsync(EngineProcess engine, string sipCallId)
@@ -406,7 +410,7 @@ public sealed class CallControlTests(PostgresServer server, ITestOutputHelper ou
             await using var command = new NpgsqlCommand(
                 """
                 SELECT c.id, c.disposition, c.hangup_by, c.answered_at, coalesce(c.ring_seconds, 0)::float8, coalesce(c.talk_seconds, 0)::float8,
-                       c.organisation_id, c.campaign_id, c.tracking_number_id, c.caller_country, r.path
+                       c.organisation_id, c.campaign_id, c.tracking_number_id, c.caller_country, r.path, c.mos
                 FROM calls c LEFT JOIN recordings r ON r.call_id = c.id
                 WHERE c.sip_call_id = $1 AND c.disposition IS NOT NULL AND r.id IS NOT NULL
                 """,
@@ -427,7 +431,8 @@ public sealed class CallControlTests(PostgresServer server, ITestOutputHelper ou
                         reader.IsDBNull(7) ? null : reader.GetGuid(7),
                         reader.IsDBNull(8) ? null : reader.GetGuid(8),
                         reader.IsDBNull(9) ? null : reader.GetString(9),
-                        reader.IsDBNull(10) ? null : reader.GetString(10));
+                        reader.IsDBNull(10) ? null : reader.GetString(10),
+                        reader.IsDBNull(11) ? null : reader.GetDouble(11));
                 }
             }
 
