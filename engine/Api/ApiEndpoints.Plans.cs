@@ -1,4 +1,6 @@
 using System.Text.Json;
+using CallTracking.Engine.Configuration;
+using CallTracking.Engine.Provisioning;
 using Npgsql;
 using NpgsqlTypes;
 using static CallTracking.Engine.Api.ApiDatabase;
@@ -21,9 +23,9 @@ public static partial class ApiEndpoints
                 ? TypedResults.Ok(plan)
                 : ApiProblems.NotFound("No such routing plan."));
 
-        v1.MapPost("/plans", (HttpContext context, ApiDatabase db, CancellationToken ct) => SavePlanAsync(null, partial: false, context, db, ct));
-        v1.MapPut("/plans/{id:guid}", (Guid id, HttpContext context, ApiDatabase db, CancellationToken ct) => SavePlanAsync(id, partial: false, context, db, ct));
-        v1.MapPatch("/plans/{id:guid}", (Guid id, HttpContext context, ApiDatabase db, CancellationToken ct) => SavePlanAsync(id, partial: true, context, db, ct));
+        v1.MapPost("/plans", (HttpContext context, ApiDatabase db, EngineSettings settings, CancellationToken ct) => SavePlanAsync(null, partial: false, context, db, settings, ct));
+        v1.MapPut("/plans/{id:guid}", (Guid id, HttpContext context, ApiDatabase db, EngineSettings settings, CancellationToken ct) => SavePlanAsync(id, partial: false, context, db, settings, ct));
+        v1.MapPatch("/plans/{id:guid}", (Guid id, HttpContext context, ApiDatabase db, EngineSettings settings, CancellationToken ct) => SavePlanAsync(id, partial: true, context, db, settings, ct));
         v1.MapDelete("/plans/{id:guid}", async Task<IResult> (Guid id, HttpContext context, ApiDatabase db, CancellationToken ct) =>
         {
             try
@@ -40,10 +42,11 @@ public static partial class ApiEndpoints
     }
 
     /// <summary>
-    /// POST, PUT or PATCH of a routing plan: <c>name</c> and <c>definition</c> (a JSON object, stored
-    /// as given; its routing shape is checked where plans are loaded, not here).
+    /// POST, PUT or PATCH of a routing plan: <c>name</c> and <c>definition</c> (a JSON object with the keys of a
+    /// configured number's <c>Plan</c>, checked as call control checks it: each fault is an <c>errors</c> member
+    /// <c>definition.Forward[0].Trunk</c>; a PATCH that keeps the stored definition does not check it again).
     /// </summary>
-    private static async Task<IResult> SavePlanAsync(Guid? id, bool partial, HttpContext context, ApiDatabase db, CancellationToken ct)
+    private static async Task<IResult> SavePlanAsync(Guid? id, bool partial, HttpContext context, ApiDatabase db, EngineSettings settings, CancellationToken ct)
     {
         var (body, problem) = await ApiRequestBody.ReadAsync(context.Request).ConfigureAwait(false);
         if (body is null)
@@ -60,7 +63,13 @@ public static partial class ApiEndpoints
 
         var organisation = existing?.OrganisationId ?? OwnerOf(body, principal);
         var name = Keep(existing, partial, body, "name") ? existing!.Name : body.Text("name", required: true);
-        var definition = Keep(existing, partial, body, "definition") ? existing!.Definition : body.Object("definition", required: true);
+        var keepDefinition = Keep(existing, partial, body, "definition");
+        var definition = keepDefinition ? existing!.Definition : body.Object("definition", required: true);
+        if (!keepDefinition && definition is { } given && body.Errors.Count == 0)
+        {
+            await ValidateDefinitionAsync(given, organisation, body, db, settings, ct).ConfigureAwait(false);
+        }
+
         if (body.Errors.Count > 0)
         {
             return ApiProblems.Invalid(body.Errors);
@@ -86,6 +95,23 @@ public static partial class ApiEndpoints
         catch (PostgresException e) when (IsUniqueViolation(e))
         {
             return ApiProblems.Conflict($"A routing plan named \"{name}\" already exists in this organisation.");
+        }
+    }
+
+    /// <summary>Adds an error per fault of <paramref name="definition"/>, checked against the configured trunks and the organisation's time zone.</summary>
+    private static async Task ValidateDefinitionAsync(JsonElement definition, Guid organisation, ApiRequestBody body, ApiDatabase db, EngineSettings settings, CancellationToken ct)
+    {
+        var zoneId = await db.SingleAsync("select time_zone from organisations where id = $1", r => r.GetString(0), ct, Uuid(organisation)).ConfigureAwait(false);
+        TimeZoneInfo? zone = null;
+        if (zoneId is not null)
+        {
+            TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out zone);
+        }
+
+        ProvisioningPlans.Validator.ValidatePlanJson(definition.GetRawText(), settings.Trunks, zone, out var faults);
+        foreach (var fault in faults)
+        {
+            body.Error(ProvisioningPlans.MemberPath("definition", fault.Key), fault.Message);
         }
     }
 

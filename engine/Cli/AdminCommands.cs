@@ -1,6 +1,7 @@
 using System.Globalization;
 using CallTracking.Engine.Api;
 using CallTracking.Engine.Provisioning;
+using CallTracking.Engine.Sip.Trunks;
 using Npgsql;
 
 namespace CallTracking.Engine.Cli;
@@ -8,9 +9,9 @@ namespace CallTracking.Engine.Cli;
 /// <summary>The database commands (<c>provision</c>, <c>keys create|list|revoke</c>) once the database is open.</summary>
 internal static class AdminCommands
 {
-    public static async Task<int> ProvisionAsync(NpgsqlDataSource dataSource, string file, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<int> ProvisionAsync(NpgsqlDataSource dataSource, string file, IReadOnlyList<Trunk> trunks, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var result = await ProvisioningFile.ApplyAsync(file, dataSource, cancellationToken).ConfigureAwait(false);
+        var result = await ProvisioningFile.ApplyAsync(file, dataSource, trunks, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
             await error.WriteLineAsync($"calltracking: provisioning file {file} is invalid; nothing was applied").ConfigureAwait(false);

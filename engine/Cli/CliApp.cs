@@ -113,7 +113,7 @@ public sealed class CliApp
         ParseResult parse,
         string? configFile,
         IReadOnlyList<KeyValuePair<string, string?>> overrides,
-        Func<NpgsqlDataSource, TextWriter, TextWriter, Task<int>> work,
+        Func<NpgsqlDataSource, EngineSettings, TextWriter, TextWriter, Task<int>> work,
         CancellationToken cancellationToken)
     {
         var output = parse.InvocationConfiguration.Output;
@@ -129,7 +129,7 @@ public sealed class CliApp
             return CliExitCodes.StartFailed;
         }
 
-        return await Database(settings, configuration, dataSource => work(dataSource, output, error), error, cancellationToken).ConfigureAwait(false);
+        return await Database(settings, configuration, dataSource => work(dataSource, settings, output, error), error, cancellationToken).ConfigureAwait(false);
     }
 
     private int CheckConfiguration(ParseResult parse, string? configFile, IReadOnlyList<KeyValuePair<string, string?>> overrides)
@@ -281,7 +281,7 @@ public sealed class CliApp
             {
                 var path = Path.GetFullPath(parse.GetValue(file)!, app._environment.WorkingDirectory);
                 return app.WithDatabaseAsync(parse, parse.GetValue(configOption), overrides,
-                    (dataSource, output, error) => AdminCommands.ProvisionAsync(dataSource, path, output, error, ct), ct);
+                    (dataSource, settings, output, error) => AdminCommands.ProvisionAsync(dataSource, path, settings.Trunks, output, error, ct), ct);
             });
             return command;
         }
@@ -298,7 +298,7 @@ public sealed class CliApp
             create.Options.Add(createName);
             create.Options.Add(createConfig);
             create.SetAction((parse, ct) => app.WithDatabaseAsync(parse, parse.GetValue(createConfig), overrides,
-                (dataSource, output, error) => AdminCommands.CreateKeyAsync(dataSource, parse.GetValue(createOrg)!, parse.GetValue(createName), output, error, ct), ct));
+                (dataSource, _, output, error) => AdminCommands.CreateKeyAsync(dataSource, parse.GetValue(createOrg)!, parse.GetValue(createName), output, error, ct), ct));
 
             var listOrg = OrganisationOption();
             var listConfig = ConfigOption();
@@ -306,7 +306,7 @@ public sealed class CliApp
             list.Options.Add(listOrg);
             list.Options.Add(listConfig);
             list.SetAction((parse, ct) => app.WithDatabaseAsync(parse, parse.GetValue(listConfig), overrides,
-                (dataSource, output, error) => AdminCommands.ListKeysAsync(dataSource, parse.GetValue(listOrg)!, output, error, ct), ct));
+                (dataSource, _, output, error) => AdminCommands.ListKeysAsync(dataSource, parse.GetValue(listOrg)!, output, error, ct), ct));
 
             var prefix = new Argument<string>("PREFIX") { Description = "The key's 8-character prefix (as 'keys list' shows it), or the whole key." };
             var revokeConfig = ConfigOption();
@@ -314,7 +314,7 @@ public sealed class CliApp
             revoke.Arguments.Add(prefix);
             revoke.Options.Add(revokeConfig);
             revoke.SetAction((parse, ct) => app.WithDatabaseAsync(parse, parse.GetValue(revokeConfig), overrides,
-                (dataSource, output, error) => AdminCommands.RevokeKeyAsync(dataSource, parse.GetValue(prefix)!, output, error, ct), ct));
+                (dataSource, _, output, error) => AdminCommands.RevokeKeyAsync(dataSource, parse.GetValue(prefix)!, output, error, ct), ct));
 
             keys.Subcommands.Add(create);
             keys.Subcommands.Add(list);

@@ -53,6 +53,33 @@ internal static class ConfigurationShape
         ("Data", Section(("Path", Text))),
         ("Database", Section(("ConnectionString", Text), ("ServerBinaries", Text))));
 
+    // A plan stored as JSON: a number's Plan, plus the Name a provisioning file gives it.
+    private static readonly SectionNode StoredPlan = StoredPlanShape();
+
+    /// <summary>
+    /// Checks a routing plan stored as JSON (its keys at the root of <paramref name="configuration"/>) as a
+    /// number's <c>Plan</c> is checked; faults are reported under <paramref name="prefix"/> (<c>Plan:Ring</c>).
+    /// </summary>
+    public static HashSet<string> CheckPlan(IConfiguration configuration, string prefix, List<ConfigurationFault> faults)
+    {
+        var exclude = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var found = new List<ConfigurationFault>();
+        foreach (var child in configuration.GetChildren())
+        {
+            if (StoredPlan.Children.TryGetValue(child.Key, out var node))
+            {
+                Check(child, node, found, exclude);
+            }
+            else
+            {
+                Fault(child, $"unknown key (expected one of {StoredPlan.Names})", found, exclude);
+            }
+        }
+
+        faults.AddRange(found.Select(f => f with { Key = prefix + ":" + f.Key }));
+        return exclude;
+    }
+
     /// <summary>Adds a fault per shape problem and returns the keys (with their children) to leave out of binding.</summary>
     public static HashSet<string> Check(IConfiguration configuration, List<ConfigurationFault> faults)
     {
@@ -167,6 +194,15 @@ internal static class ConfigurationShape
         }
 
         return Section([.. children]);
+    }
+
+    private static SectionNode StoredPlanShape()
+    {
+        var plan = Plan(Section(
+            ("TimeZone", Text),
+            ("Schedule", Section([.. BusinessHours.Days.Select(d => (d, Text))])),
+            ("Outside", Plan(null))));
+        return Section([.. plan.Children.Select(c => (c.Key, c.Value)), ("Name", Text)]);
     }
 
     private static SectionNode Section(params (string Name, Node Node)[] children) =>

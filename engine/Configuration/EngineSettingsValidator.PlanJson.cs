@@ -9,6 +9,7 @@ public sealed partial class EngineSettingsValidator
     /// <summary>
     /// Validates a routing plan stored as JSON (a plan provisioned through the API or a provisioning file) exactly
     /// as a number's <c>Plan</c> section of the configuration is validated: same keys, same rules, same messages.
+    /// Unknown keys are faults; a top-level <c>Name</c> (as a provisioning file writes it) is allowed.
     /// </summary>
     /// <param name="json">The plan object, e.g. <c>{"Forward":[{"To":"+15559870001","Trunk":"office"}]}</c>.</param>
     /// <param name="trunks">The configured trunks a forward target may name.</param>
@@ -43,10 +44,14 @@ public sealed partial class EngineSettingsValidator
             return null;
         }
 
+        // Unknown keys (a misspelt "Foward", or a shape of some other product such as "Ring") would otherwise be
+        // ignored and the number would only play its notice.
+        var exclude = ConfigurationShape.CheckPlan(configuration, "Plan", found);
+        var bindable = exclude.Count == 0 ? configuration : Without(configuration, exclude);
         var options = new RoutingPlanOptions();
         try
         {
-            configuration.Bind(options);
+            bindable.Bind(options);
         }
         catch (InvalidOperationException e)
         {
@@ -54,6 +59,7 @@ public sealed partial class EngineSettingsValidator
             return null;
         }
 
-        return ValidatePlan("Plan", options, trunks, timeZone, allowHours: true, found);
+        var plan = ValidatePlan("Plan", options, trunks, timeZone, allowHours: true, found);
+        return found.Count > 0 ? null : plan;
     }
 }

@@ -73,6 +73,7 @@ public static partial class EngineHost
         builder.Services.AddHostedService(services => new ProvisioningService(
             configuration[ProvisioningFile.ConfigurationKey],
             services.GetRequiredService<Npgsql.NpgsqlDataSource>(),
+            settings.Trunks,
             services.GetRequiredService<ILogger<ProvisioningService>>()));
         // Then the configured numbers are provisioned and every number is loaded into the routing directory.
         builder.Services.AddSingleton(services => new PromptLibrary(

@@ -1,3 +1,4 @@
+using CallTracking.Engine.Sip.Trunks;
 using Npgsql;
 
 namespace CallTracking.Engine.Provisioning;
@@ -8,10 +9,15 @@ public static class ProvisioningFile
     /// <summary>The configuration key naming a file applied at every engine start, after the migrations.</summary>
     public const string ConfigurationKey = "Provisioning:File";
 
-    public static async Task<ProvisioningResult> ApplyAsync(string path, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    /// <param name="path">The provisioning file.</param>
+    /// <param name="dataSource">The database to apply it to.</param>
+    /// <param name="trunks">The engine's configured trunks: a plan's forward targets may name only these.</param>
+    /// <param name="cancellationToken">Stops the work.</param>
+    public static async Task<ProvisioningResult> ApplyAsync(string path, NpgsqlDataSource dataSource, IReadOnlyList<Trunk> trunks, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(trunks);
         string json;
         try
         {
@@ -25,6 +31,13 @@ public static class ProvisioningFile
         if (!ProvisioningParser.TryParse(json, out var document, out var errors))
         {
             return ProvisioningResult.Failed(errors);
+        }
+
+        // Checked before the database is touched: a plan call control would refuse is an error like any other.
+        var planErrors = ProvisioningPlans.Validate(document!, trunks);
+        if (planErrors.Count > 0)
+        {
+            return ProvisioningResult.Failed(planErrors);
         }
 
         return await new Provisioner(dataSource).ApplyAsync(document!, cancellationToken).ConfigureAwait(false);

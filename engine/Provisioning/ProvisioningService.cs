@@ -1,3 +1,4 @@
+using CallTracking.Engine.Sip.Trunks;
 using Npgsql;
 
 namespace CallTracking.Engine.Provisioning;
@@ -11,15 +12,21 @@ public sealed partial class ProvisioningService : IHostedService
 {
     private readonly string? _file;
     private readonly NpgsqlDataSource _dataSource;
+    private readonly IReadOnlyList<Trunk> _trunks;
     private readonly ILogger<ProvisioningService> _logger;
 
     /// <param name="file">The file to apply, relative to the working directory; null or empty: nothing to do.</param>
-    public ProvisioningService(string? file, NpgsqlDataSource dataSource, ILogger<ProvisioningService> logger)
+    /// <param name="dataSource">The engine's database.</param>
+    /// <param name="trunks">The configured trunks, the ones a provisioned plan may forward through.</param>
+    /// <param name="logger">Where applied changes are logged.</param>
+    public ProvisioningService(string? file, NpgsqlDataSource dataSource, IReadOnlyList<Trunk> trunks, ILogger<ProvisioningService> logger)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(trunks);
         ArgumentNullException.ThrowIfNull(logger);
         _file = string.IsNullOrWhiteSpace(file) ? null : Path.GetFullPath(file);
         _dataSource = dataSource;
+        _trunks = trunks;
         _logger = logger;
     }
 
@@ -30,7 +37,7 @@ public sealed partial class ProvisioningService : IHostedService
             return;
         }
 
-        var result = await ProvisioningFile.ApplyAsync(_file, _dataSource, cancellationToken).ConfigureAwait(false);
+        var result = await ProvisioningFile.ApplyAsync(_file, _dataSource, _trunks, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
             throw new ProvisioningException($"provisioning file {_file} was not applied", result.Errors);
