@@ -19,7 +19,7 @@ public sealed class ApiEngineFixture : IAsyncLifetime
           "Organisations": [
             { "Name": "Agency" },
             { "Name": "Alpha", "Parent": "Agency",
-              "Plans": [ { "Name": "main", "Ring": [ "+15550000001" ] } ],
+              "Plans": [ { "Name": "main", "Announcement": "none", "Forward": [ { "To": "sip:desk@127.0.0.1:5099", "RingSeconds": 20 } ] } ],
               "Campaigns": [ { "Name": "Search", "Plan": "main" } ],
               "Numbers": [ { "Number": "+15551230011", "Campaign": "Search", "Plan": "main" } ] },
             { "Name": "Beta",

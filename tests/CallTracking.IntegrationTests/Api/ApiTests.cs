@@ -215,6 +215,57 @@ public sealed class ApiTests(ApiEngineFixture fixture) : IClassFixture<ApiEngine
     }
 
     [Fact]
+    public async Task Plans_are_validated_as_call_control_reads_them()
+    {
+        // The engine's only trunk, "carrier", has no Outbound section; a SIP URI destination needs no trunk.
+        using var unknownTrunk = await SendAsync(HttpMethod.Post, "v1/plans", fixture.AlphaKey, Json("""
+            { "name": "typo", "definition": { "Forward": [ { "To": "+15559870001", "Trunk": "offce" } ], "Ring": [ "+15559870001" ] } }
+            """));
+        var problem = await AssertProblemAsync(unknownTrunk, 400, "/v1/plans");
+        var errors = problem.GetProperty("errors");
+        Assert.StartsWith("trunk \"offce\" is not defined", errors.GetProperty("definition.Forward[0].Trunk")[0].GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("unknown key", errors.GetProperty("definition.Ring")[0].GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain((await GetJsonAsync("v1/plans", fixture.AlphaKey)).GetProperty("items").EnumerateArray(), p => p.GetProperty("name").GetString() == "typo");
+
+        using var noOutbound = await SendAsync(HttpMethod.Post, "v1/plans", fixture.AlphaKey, Json("""
+            { "name": "typo", "definition": { "Forward": [ { "To": "+15559870001", "Trunk": "carrier" } ], "MaxCallMinutes": 0 } }
+            """));
+        errors = (await AssertProblemAsync(noOutbound, 400, "/v1/plans")).GetProperty("errors");
+        Assert.StartsWith("trunk \"carrier\" has no Outbound section", errors.GetProperty("definition.Forward[0].Trunk")[0].GetString(), StringComparison.Ordinal);
+        Assert.True(errors.TryGetProperty("definition.MaxCallMinutes", out _));
+
+        using var created = await SendAsync(HttpMethod.Post, "v1/plans", fixture.AlphaKey, Json("""
+            { "name": "desk", "definition": { "Announcement": "none", "Forward": [ { "To": "sip:desk@127.0.0.1:5099", "RingSeconds": 15 } ], "Voicemail": true } }
+            """));
+        var body = await created.Content.ReadAsStringAsync();
+        Assert.True(created.StatusCode == HttpStatusCode.Created, body);
+        var id = JsonDocument.Parse(body).RootElement.GetProperty("id").GetGuid();
+
+        using var badPut = await SendAsync(HttpMethod.Put, $"v1/plans/{id}", fixture.AlphaKey, Json("""
+            { "name": "desk", "definition": { "ForwardMode": "random" } }
+            """));
+        errors = (await AssertProblemAsync(badPut, 400, $"/v1/plans/{id}")).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("definition.ForwardMode", out _));
+
+        using var badPatch = await SendAsync(HttpMethod.Patch, $"v1/plans/{id}", fixture.AlphaKey, Json("""
+            { "definition": { "BusinessHours": { "Schedule": { "mon": "nine to five" } } } }
+            """));
+        errors = (await AssertProblemAsync(badPatch, 400, $"/v1/plans/{id}")).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("definition.BusinessHours.Schedule.mon", out _), errors.ToString());
+
+        // Alpha's time zone (UTC) is the default of business hours.
+        using var goodPatch = await SendAsync(HttpMethod.Patch, $"v1/plans/{id}", fixture.AlphaKey, Json("""
+            { "definition": { "BusinessHours": { "Schedule": { "mon": "08:00-18:00" } } } }
+            """));
+        Assert.Equal(HttpStatusCode.OK, goodPatch.StatusCode);
+        var stored = await GetJsonAsync($"v1/plans/{id}", fixture.AlphaKey);
+        Assert.Equal("08:00-18:00", stored.GetProperty("definition").GetProperty("BusinessHours").GetProperty("Schedule").GetProperty("mon").GetString());
+
+        using var deleted = await SendAsync(HttpMethod.Delete, $"v1/plans/{id}", fixture.AlphaKey);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+    }
+
+    [Fact]
     public async Task Keys_are_listed_without_secrets_and_a_revoked_key_is_refused()
     {
         var key = await fixture.CreateKeyAsync("Beta");

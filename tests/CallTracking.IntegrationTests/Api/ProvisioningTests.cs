@@ -11,7 +11,7 @@ public sealed class ProvisioningTests(PostgresServer server) : IClassFixture<Pos
           "Organisations": [
             {
               "Name": "Acme Plumbing", "Parent": "Agency X", "TimeZone": "America/New_York",
-              "Plans": [ { "Name": "main", "Ring": [ "+15550000001" ] } ],
+              "Plans": [ { "Name": "main", "Announcement": "none", "Forward": [ { "To": "sip:desk@127.0.0.1:5099", "RingSeconds": 20 } ] } ],
               "Campaigns": [ { "Name": "Google Ads", "Plan": "main" }, { "Name": "Radio" } ],
               "Numbers": [
                 { "Number": "+15551230001", "Campaign": "Google Ads", "Plan": "main", "Name": "GA landing" },
@@ -94,6 +94,43 @@ public sealed class ProvisioningTests(PostgresServer server) : IClassFixture<Pos
         Assert.Equal(78, shape.Code);
         Assert.Contains("$.Organisations[0].Numbers[0].Number", shape.Err, StringComparison.Ordinal);
         Assert.Equal(0L, await ScalarAsync(database, "select count(*) from organisations"));
+    }
+
+    [Fact]
+    public async Task A_plan_call_control_would_refuse_applies_nothing_and_exits_78()
+    {
+        var directory = TestDirectory.Create();
+        var database = await server.CreateDatabaseAsync();
+        var file = directory.File("provision.json");
+        string[] office = ["--Trunks:0:Name=office", "--Trunks:0:Outbound:Uri=sip:127.0.0.1:5099", "--Trunks:0:Outbound:OptionsIntervalSeconds=0"];
+        var plans = """
+            "Plans": [ { "Name": "main", "Forward": [ { "To": "+15559870001", "Trunk": "offce" } ] }, { "Name": "old", "Ring": [ "+15559870001" ] } ],
+            """;
+        await File.WriteAllTextAsync(file, File1.Replace("\"Plans\": [ { \"Name\": \"main\", \"Announcement\": \"none\", \"Forward\": [ { \"To\": \"sip:desk@127.0.0.1:5099\", \"RingSeconds\": 20 } ] } ],", plans, StringComparison.Ordinal));
+
+        var result = await EngineCli.RunAsync(directory, database, ["provision", file, .. office]);
+        Assert.Equal(78, result.Code);
+        Assert.Contains("nothing was applied", result.Err, StringComparison.Ordinal);
+        Assert.Contains("$.Organisations[0].Plans[0].Forward[0].Trunk: trunk \"offce\" is not defined (defined: office)", result.Err, StringComparison.Ordinal);
+        Assert.Contains("$.Organisations[0].Plans[1].Ring: unknown key", result.Err, StringComparison.Ordinal);
+        Assert.Equal(0L, await ScalarAsync(database, "select count(*) from organisations"));
+        Assert.Equal(0L, await ScalarAsync(database, "select count(*) from routing_plans"));
+
+        // Spelt right, the configured trunk is accepted.
+        await File.WriteAllTextAsync(file, File1.Replace("\"To\": \"sip:desk@127.0.0.1:5099\"", "\"To\": \"+15559870001\", \"Trunk\": \"office\"", StringComparison.Ordinal));
+        var applied = await EngineCli.RunAsync(directory, database, ["provision", file, .. office]);
+        Assert.True(applied.Code == 0, applied.Err);
+        Assert.Equal(1L, await ScalarAsync(database, "select count(*) from routing_plans where definition -> 'Forward' -> 0 ->> 'Trunk' = 'office'"));
+
+        // The same file at start: the engine refuses to start (78) and applies nothing.
+        await File.WriteAllTextAsync(file, """
+            { "Organisations": [ { "Name": "C", "Plans": [ { "Name": "p", "Forward": [ { "To": "+15559870001", "Trunk": "offce" } ] } ] } ] }
+            """);
+        var sipPort = FreePorts.Next();
+        var failed = await Assert.ThrowsAsync<EngineStartException>(() => EngineProcess.StartAsync(directory, sipPort, EngineConfigs.Standard(sipPort),
+            $"--Database:ConnectionString={database}", $"--Provisioning:File={file}"));
+        Assert.Contains("exited with code 78", failed.Message, StringComparison.Ordinal);
+        Assert.Equal(0L, await ScalarAsync(database, "select count(*) from organisations where name = 'C'"));
     }
 
     [Fact]

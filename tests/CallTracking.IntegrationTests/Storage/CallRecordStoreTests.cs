@@ -131,7 +131,7 @@ public sealed class CallRecordStoreTests(PostgresServer server) : IClassFixture<
     {
         await using (var setup = _dataSource.CreateCommand(
             """
-            WITH p AS (INSERT INTO routing_plans (organisation_id, name, definition) VALUES ($1, 'main', '{"ring":["+15557654321"]}') RETURNING id),
+            WITH p AS (INSERT INTO routing_plans (organisation_id, name, definition) VALUES ($1, 'main', '{"Forward":[{"To":"+15557654321","Trunk":"office"}]}') RETURNING id),
                  c AS (INSERT INTO campaigns (organisation_id, name, default_plan_id) SELECT $1, 'Google Ads', id FROM p RETURNING id)
             INSERT INTO tracking_numbers (number, organisation_id, campaign_id, name) SELECT '+15551239999', $1, id, 'Ads line' FROM c
             """))
@@ -149,7 +149,7 @@ public sealed class CallRecordStoreTests(PostgresServer server) : IClassFixture<
         Assert.Equal("Google Ads", found.CampaignName);
         Assert.Equal("Ads line", found.Name);
         Assert.NotNull(found.PlanId);
-        Assert.Equal("+15557654321", (string?)JsonNode.Parse(found.PlanDefinitionJson!)!["ring"]![0]);
+        Assert.Equal("+15557654321", (string?)JsonNode.Parse(found.PlanDefinitionJson!)!["Forward"]![0]!["To"]);
         Assert.Null(missing);
     }
 

@@ -67,6 +67,8 @@ public sealed class RoutingDirectoryTests : IDisposable
     [InlineData("""{ "Forward": [ { "To": "12", "Trunk": "office" } ] }""", "Plan:Forward:0")]
     [InlineData("""{ "Forward": [ { "To": "+15559870001", "Trunk": "carrier" } ] }""", "Plan:Forward:0")]
     [InlineData("""not json""", "Plan")]
+    [InlineData("""{ "Ring": [ "+15559870001" ] }""", "Plan:Ring")]
+    [InlineData("""{ "Forward": [ { "To": "+15559870001", "Trunk": "office", "Ring": 20 } ] }""", "Plan:Forward:0:Ring")]
     public void Invalid_stored_plan_is_refused_with_its_faults(string json, string key)
     {
         var plan = new EngineSettingsValidator(_folder.Path).ValidatePlanJson(json, Settings().Trunks, null, out var faults);

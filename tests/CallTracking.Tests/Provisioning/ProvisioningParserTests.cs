@@ -12,7 +12,7 @@ public sealed class ProvisioningParserTests
               // comments are allowed
               "organisations": [
                 { "Name": "Acme", "Parent": "Agency",
-                  "Plans": [ { "Name": "main", "Ring": [ "+15550000001" ], "TimeoutSeconds": 20 } ],
+                  "Plans": [ { "Name": "main", "Forward": [ { "To": "+15550000001", "Trunk": "office", "RingSeconds": 20 } ] } ],
                   "Campaigns": [ { "Name": "Google Ads", "Plan": "main" } ],
                   "Numbers": [ { "Number": "+15551230001", "Campaign": "Google Ads" } ] },
                 { "Name": "Agency", "TimeZone": "America/New_York" }
@@ -25,7 +25,7 @@ public sealed class ProvisioningParserTests
         var acme = document!.Organisations[0];
         Assert.Equal("UTC", acme.TimeZone);
         Assert.Equal("Agency", acme.Parent);
-        Assert.Contains("\"TimeoutSeconds\": 20", acme.Plans[0].DefinitionJson, StringComparison.Ordinal);
+        Assert.Contains("\"RingSeconds\": 20", acme.Plans[0].DefinitionJson, StringComparison.Ordinal);
         Assert.Equal("Google Ads", acme.Numbers[0].Campaign);
         Assert.Null(acme.Numbers[0].Plan);
         Assert.Equal("America/New_York", document.Organisations[1].TimeZone);
