@@ -96,8 +96,8 @@ public sealed partial class Provisioner
                 {
                     var id = await run.ScalarAsync<Guid>(
                         "insert into organisations (name, parent_id, time_zone) values ($1, $2, $3) returning id",
-                        P(spec.Name), P(parentId, NpgsqlDbType.Uuid), P(spec.TimeZone)).ConfigureAwait(false);
-                    var row = new OrganisationRow(id, spec.Name, parentId, spec.TimeZone);
+                        P(spec.Name), P(parentId, NpgsqlDbType.Uuid), P(spec.TimeZone ?? "UTC")).ConfigureAwait(false);
+                    var row = new OrganisationRow(id, spec.Name, parentId, spec.TimeZone ?? "UTC");
                     byName[spec.Name] = row;
                     byId[id] = row;
                     run.Change("organisation", spec.Name, ProvisioningAction.Created);
@@ -116,7 +116,8 @@ public sealed partial class Provisioner
                     fields.Add("parent");
                 }
 
-                if (existing.TimeZone != spec.TimeZone)
+                var timeZone = spec.TimeZone ?? existing.TimeZone;
+                if (existing.TimeZone != timeZone)
                 {
                     fields.Add("time zone");
                 }
@@ -125,8 +126,8 @@ public sealed partial class Provisioner
                 {
                     await run.ExecuteAsync(
                         "update organisations set parent_id = $2, time_zone = $3, updated_at = now() where id = $1",
-                        P(existing.Id, NpgsqlDbType.Uuid), P(parentId, NpgsqlDbType.Uuid), P(spec.TimeZone)).ConfigureAwait(false);
-                    var row = existing with { ParentId = parentId, TimeZone = spec.TimeZone };
+                        P(existing.Id, NpgsqlDbType.Uuid), P(parentId, NpgsqlDbType.Uuid), P(timeZone)).ConfigureAwait(false);
+                    var row = existing with { ParentId = parentId, TimeZone = timeZone };
                     byName[spec.Name] = row;
                     byId[row.Id] = row;
                 }

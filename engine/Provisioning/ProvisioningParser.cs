@@ -94,8 +94,8 @@ public static class ProvisioningParser
         CheckKeys(item, path, OrganisationKeys, errors);
         var name = RequiredText(item, path, "Name", errors);
         var parent = OptionalText(item, path, "Parent", errors);
-        var timeZone = OptionalText(item, path, "TimeZone", errors) ?? "UTC";
-        if (!IsTimeZone(timeZone))
+        var timeZone = OptionalText(item, path, "TimeZone", errors);
+        if (timeZone is not null && !IsTimeZone(timeZone))
         {
             errors.Add(new($"{path}.TimeZone", $"\"{timeZone}\" is not a known IANA time zone (e.g. America/New_York, Europe/London, UTC)"));
         }

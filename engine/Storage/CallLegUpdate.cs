@@ -16,4 +16,7 @@ public sealed record CallLegUpdate(Guid LegId, Guid CallId, Guid OrganisationId)
     public string? Reason { get; init; }
 
     public bool Bridged { get; init; }
+
+    /// <summary>The leg's own SIP Call-ID, known once the INVITE is on its way.</summary>
+    public string? SipCallId { get; init; }
 }

@@ -177,12 +177,13 @@ public sealed class CallRecordStore
                 answered_at = coalesce($3, l.answered_at),
                 ended_at = coalesce($4, l.ended_at),
                 final_status = coalesce($5, l.final_status),
-                reason = coalesce($6, l.reason)
+                reason = coalesce($6, l.reason),
+                sip_call_id = coalesce($8, l.sip_call_id)
             FROM calls c
             WHERE l.id = $1 AND l.call_id = $2 AND c.id = l.call_id AND c.organisation_id = $7
             RETURNING l.destination, l.answered_at
             """,
-            update.LegId, update.CallId, update.AnsweredAt?.ToUniversalTime(), update.EndedAt?.ToUniversalTime(), update.FinalStatus, update.Reason, update.OrganisationId))
+            update.LegId, update.CallId, update.AnsweredAt?.ToUniversalTime(), update.EndedAt?.ToUniversalTime(), update.FinalStatus, update.Reason, update.OrganisationId, update.SipCallId))
         {
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))

@@ -257,6 +257,12 @@ public sealed partial class CallController : IInboundCallControl
         LogDialing(call.CallId, target.To, target.Trunk?.Name ?? "-");
         var leg = dialer.Dial(request, destination);
         destination.Leg ??= leg;
+        if (_organisationId is { } owner)
+        {
+            // The leg row was written before the INVITE existed; its Call-ID finds the leg in the business's logs.
+            _control.Record(CallRecordOperation.UpdateLeg(new CallLegUpdate(destination.LegId, _recordId, owner) { SipCallId = leg.CallId }));
+        }
+
         return true;
     }
 

@@ -115,7 +115,7 @@ public sealed partial class RoutingDirectoryService : IHostedService, IAsyncDisp
                 $"Organisations[{i}]",
                 name,
                 settingsOrganisation?.Parent,
-                settingsOrganisation?.TimeZone?.Id ?? "UTC",
+                settingsOrganisation?.TimeZone?.Id,
                 [],
                 campaigns,
                 numberSpecs));

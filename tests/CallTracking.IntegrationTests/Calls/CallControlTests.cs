@@ -57,6 +57,9 @@ public sealed class CallControlTests(PostgresServer server, ITestOutputHelper ou
         var legs = await LegsAsync(row.Id);
         Assert.Equal([(Destination, 200)], legs);
 
+        // The leg keeps its own Call-ID: the one the business saw, to find the call in its logs.
+        Assert.Equal([invite.CallId], await LegCallIdsAsync(row.Id));
+
         // Left: the caller; right: the notice, then the business's echo of the caller.
         Assert.NotNull(row.RecordingPath);
         var recording = await OpusFiles.DecodeStereoAsync(row.RecordingPath!);
@@ -455,6 +458,22 @@ public sealed class CallControlTests(PostgresServer server, ITestOutputHelper ou
         }
 
         return kinds;
+    }
+
+    private async Task<List<string?>> LegCallIdsAsync(Guid callId)
+    {
+        await using var connection = new NpgsqlConnection(_database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT sip_call_id FROM call_legs WHERE call_id = $1 AND direction = 'outbound' ORDER BY started_at", connection);
+        command.Parameters.Add(new() { Value = callId });
+        var ids = new List<string?>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.IsDBNull(0) ? null : reader.GetString(0));
+        }
+
+        return ids;
     }
 
     private async Task<List<(string Destination, int Status)>> LegsAsync(Guid callId)

@@ -23,7 +23,7 @@ public sealed class ProvisioningParserTests
 
         Assert.True(ok, string.Join("; ", errors));
         var acme = document!.Organisations[0];
-        Assert.Equal("UTC", acme.TimeZone);
+        Assert.Null(acme.TimeZone); // not given: kept as it is in the database (UTC when new)
         Assert.Equal("Agency", acme.Parent);
         Assert.Contains("\"RingSeconds\": 20", acme.Plans[0].DefinitionJson, StringComparison.Ordinal);
         Assert.Equal("Google Ads", acme.Numbers[0].Campaign);
