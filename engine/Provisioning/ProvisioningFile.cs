@@ -34,12 +34,29 @@ public static class ProvisioningFile
         }
 
         // Checked before the database is touched: a plan call control would refuse is an error like any other.
-        var planErrors = ProvisioningPlans.Validate(document!, trunks);
+        var zones = document!.Organisations.Any(o => o.TimeZone is null && o.Plans.Count > 0)
+            ? await StoredZonesAsync(dataSource, cancellationToken).ConfigureAwait(false)
+            : null;
+        var planErrors = ProvisioningPlans.Validate(document, trunks, zones);
         if (planErrors.Count > 0)
         {
             return ProvisioningResult.Failed(planErrors);
         }
 
         return await new Provisioner(dataSource).ApplyAsync(document!, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Every organisation's time zone, by name: what a plan's business hours default to when the file names no zone.</summary>
+    private static async Task<Dictionary<string, string>> StoredZonesAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        var zones = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using var command = dataSource.CreateCommand("select name, time_zone from organisations");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            zones[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return zones;
     }
 }

@@ -16,15 +16,21 @@ public static class ProvisioningPlans
     public static EngineSettingsValidator Validator { get; } = new(AppContext.BaseDirectory);
 
     /// <summary>Every fault of every plan in <paramref name="document"/>, e.g. <c>$.Organisations[0].Plans[0].Forward[0].Trunk: trunk "offce" is not defined …</c>.</summary>
+    /// <param name="document">The parsed file.</param>
     /// <param name="trunks">The engine's configured trunks, the ones a forward target may name.</param>
-    public static IReadOnlyList<ProvisioningError> Validate(ProvisioningDocument document, IReadOnlyList<Trunk> trunks)
+    /// <param name="storedZones">
+    /// The time zones organisations already have, by name: the default of business hours when the file names none
+    /// (as applying it keeps that zone); an organisation in neither is new and starts in UTC.
+    /// </param>
+    public static IReadOnlyList<ProvisioningError> Validate(ProvisioningDocument document, IReadOnlyList<Trunk> trunks, IReadOnlyDictionary<string, string>? storedZones = null)
     {
         ArgumentNullException.ThrowIfNull(document);
         ArgumentNullException.ThrowIfNull(trunks);
         var errors = new List<ProvisioningError>();
         foreach (var organisation in document.Organisations)
         {
-            TimeZoneInfo.TryFindSystemTimeZoneById(organisation.TimeZone, out var zone);
+            var zoneId = organisation.TimeZone ?? storedZones?.GetValueOrDefault(organisation.Name) ?? "UTC";
+            TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out var zone);
             foreach (var plan in organisation.Plans)
             {
                 Validator.ValidatePlanJson(plan.DefinitionJson, trunks, zone, out var faults);

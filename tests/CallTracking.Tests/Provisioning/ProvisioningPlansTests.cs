@@ -51,6 +51,19 @@ public sealed class ProvisioningPlansTests
     }
 
     [Fact]
+    public void Business_hours_default_to_the_stored_zone_or_utc_when_the_file_names_none()
+    {
+        const string json = """
+            { "Organisations": [ { "Name": "Acme", "Plans": [ { "Name": "p", "BusinessHours": { "Schedule": { "mon": "08:00-18:00" } } } ] } ] }
+            """;
+        Assert.True(ProvisioningParser.TryParse(json, out var document, out _));
+        Assert.Null(document!.Organisations[0].TimeZone);
+
+        Assert.Empty(ProvisioningPlans.Validate(document, Trunks));
+        Assert.Empty(ProvisioningPlans.Validate(document, Trunks, new Dictionary<string, string> { ["Acme"] = "Europe/London" }));
+    }
+
+    [Fact]
     public void An_unknown_trunk_is_an_error_at_the_forward_targets_path()
     {
         var document = Parse("""{ "Name": "main" }, { "Name": "second", "Forward": [ { "To": "+15559870001", "Trunk": "offce" } ] }""");
