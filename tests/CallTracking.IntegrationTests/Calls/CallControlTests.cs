@@ -52,13 +52,13 @@ public sealed class CallControlTests(PostgresServer server, ITestOutputHelper ou
         Assert.NotNull(row.Mos);
         Assert.InRange(row.Mos.Value, 4.0, 4.5);
 
-        var events = await EventsAsync(row.Id);
+        var events = await CallRecords.EventsAsync(_database, row.Id);
         Assert.Equal(["call.started", "call.ringing", "call.answered", "call.bridged", "call.ended", "recording.ready"], events.Where(e => e != "call.dtmf"));
-        var legs = await LegsAsync(row.Id);
+        var legs = await CallRecords.LegsAsync(_database, row.Id);
         Assert.Equal([(Destination, 200)], legs);
 
         // The leg keeps its own Call-ID: the one the business saw, to find the call in its logs.
-        Assert.Equal([invite.CallId], await LegCallIdsAsync(row.Id));
+        Assert.Equal([invite.CallId], await CallRecords.LegCallIdsAsync(_database, row.Id));
 
         // Left: the caller; right: the notice, then the business's echo of the caller.
         Assert.NotNull(row.RecordingPath);
@@ -92,7 +92,7 @@ public sealed class CallControlTests(PostgresServer server, ITestOutputHelper ou
         var row = await WaitForCallAsync(engine, callId);
         Assert.Equal("voicemail", row.Disposition);
         Assert.Null(row.AnsweredAt);
-        Assert.Equal([(Destination, 408)], await LegsAsync(row.Id));
+        Assert.Equal([(Destination, 408)], await CallRecords.LegsAsync(_database, row.Id));
         var recording = await OpusFiles.DecodeStereoAsync(row.RecordingPath!);
         var rate = recording.Left.SampleRate;
 
@@ -123,8 +123,8 @@ public sealed class CallControlTests(PostgresServer server, ITestOutputHelper ou
 
         var row = await WaitForCallAsync(engine, callId);
         Assert.Equal("answered", row.Disposition);
-        Assert.Equal([(Destination, 486), (SecondDestination, 200)], await LegsAsync(row.Id));
-        Assert.Contains("call.bridged", await EventsAsync(row.Id));
+        Assert.Equal([(Destination, 486), (SecondDestination, 200)], await CallRecords.LegsAsync(_database, row.Id));
+        Assert.Contains("call.bridged", await CallRecords.EventsAsync(_database, row.Id));
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public sealed class CallControlTests(PostgresServer server, ITestOutputHelper ou
 
         var row = await WaitForCallAsync(engine, uac.Messages[0].CallId!);
         Assert.Equal("answered", row.Disposition);
-        Assert.Equal([(Destination, 487), (SecondDestination, 200)], (await LegsAsync(row.Id)).OrderBy(l => l.Destination));
+        Assert.Equal([(Destination, 487), (SecondDestination, 200)], (await CallRecords.LegsAsync(_database, row.Id)).OrderBy(l => l.Destination));
     }
 
     [Fact]
@@ -173,7 +173,7 @@ public sealed class CallControlTests(PostgresServer server, ITestOutputHelper ou
         // Answered when the business answered, bridged after the whisper.
         var row = await WaitForCallAsync(engine, callId);
         Assert.Equal("answered", row.Disposition);
-        Assert.Contains("call.bridged", await EventsAsync(row.Id));
+        Assert.Contains("call.bridged", await CallRecords.EventsAsync(_database, row.Id));
     }
 
     [Fact]
@@ -229,8 +229,8 @@ public sealed class CallControlTests(PostgresServer server, ITestOutputHelper ou
         Assert.Equal("answered", row.Disposition);
         Assert.Equal("caller", row.HangupBy);
         Assert.NotNull(row.AnsweredAt);
-        Assert.Empty(await LegsAsync(row.Id));
-        var events = await EventsAsync(row.Id);
+        Assert.Empty(await CallRecords.LegsAsync(_database, row.Id));
+        var events = await CallRecords.EventsAsync(_database, row.Id);
         Assert.Equal(["call.started", "call.answered", "call.dtmf", "call.dtmf", "call.dtmf", "call.dtmf", "call.ended", "recording.ready"], events);
         await using var connection = new NpgsqlConnection(_database);
         await connection.OpenAsync();
@@ -258,7 +258,7 @@ public sealed class CallControlTests(PostgresServer server, ITestOutputHelper ou
         Assert.Equal("abandoned", row.Disposition);
         Assert.Equal("caller", row.HangupBy);
         Assert.Null(row.AnsweredAt);
-        Assert.Equal([(Destination, 487)], await LegsAsync(row.Id));
+        Assert.Equal([(Destination, 487)], await CallRecords.LegsAsync(_database, row.Id));
     }
 
     [Fact]
@@ -277,8 +277,8 @@ public sealed class CallControlTests(PostgresServer server, ITestOutputHelper ou
 
         var row = await WaitForCallAsync(engine, callId);
         Assert.Equal("answered", row.Disposition);
-        Assert.Contains("call.bridged", await EventsAsync(row.Id));
-        Assert.Equal([(Destination, 200)], await LegsAsync(row.Id));
+        Assert.Contains("call.bridged", await CallRecords.EventsAsync(_database, row.Id));
+        Assert.Equal([(Destination, 200)], await CallRecords.LegsAsync(_database, row.Id));
     }
 
     [Fact]
@@ -311,7 +311,7 @@ public sealed class CallControlTests(PostgresServer server, ITestOutputHelper ou
 
         var row = await WaitForCallAsync(engine, uac.Messages[0].CallId!);
         Assert.Equal("answered", row.Disposition);
-        Assert.Equal([(Destination, 200)], await LegsAsync(row.Id));
+        Assert.Equal([(Destination, 200)], await CallRecords.LegsAsync(_database, row.Id));
         await using var connection = new NpgsqlConnection(_database);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT o.name, p.name FROM calls c JOIN organisations o ON o.id = c.organisation_id JOIN campaigns p ON p.id = c.campaign_id WHERE c.id = $1", connection);
@@ -442,53 +442,5 @@ public sealed class CallControlTests(PostgresServer server, ITestOutputHelper ou
             Assert.True(DateTime.UtcNow < deadline, $"No ended call {sipCallId} with a recording in the database.\n{engine.LogTail(60)}");
             await Task.Delay(100);
         }
-    }
-
-    private async Task<List<string>> EventsAsync(Guid callId)
-    {
-        await using var connection = new NpgsqlConnection(_database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT kind FROM events WHERE call_id = $1 ORDER BY id", connection);
-        command.Parameters.Add(new() { Value = callId });
-        var kinds = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            kinds.Add(reader.GetString(0));
-        }
-
-        return kinds;
-    }
-
-    private async Task<List<string?>> LegCallIdsAsync(Guid callId)
-    {
-        await using var connection = new NpgsqlConnection(_database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT sip_call_id FROM call_legs WHERE call_id = $1 AND direction = 'outbound' ORDER BY started_at", connection);
-        command.Parameters.Add(new() { Value = callId });
-        var ids = new List<string?>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            ids.Add(reader.IsDBNull(0) ? null : reader.GetString(0));
-        }
-
-        return ids;
-    }
-
-    private async Task<List<(string Destination, int Status)>> LegsAsync(Guid callId)
-    {
-        await using var connection = new NpgsqlConnection(_database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT destination, coalesce(final_status, 0) FROM call_legs WHERE call_id = $1 AND direction = 'outbound' ORDER BY started_at", connection);
-        command.Parameters.Add(new() { Value = callId });
-        var legs = new List<(string, int)>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            legs.Add((reader.GetString(0), reader.GetInt32(1)));
-        }
-
-        return legs;
     }
 }

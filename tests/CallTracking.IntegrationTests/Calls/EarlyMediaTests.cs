@@ -71,8 +71,8 @@ public sealed class EarlyMediaTests(PostgresServer server, ITestOutputHelper out
 
         var row = await WaitForCallAsync(engine, callId);
         Assert.Equal("answered", row.Disposition);
-        Assert.Equal([(Destination, 200)], await LegsAsync(row.Id));
-        var events = await EventsAsync(row.Id);
+        Assert.Equal([(Destination, 200)], await CallRecords.LegsAsync(_database, row.Id));
+        var events = await CallRecords.EventsAsync(_database, row.Id);
         Assert.Contains("call.ringing", events);
         Assert.Contains("call.bridged", events);
 
@@ -172,37 +172,5 @@ public sealed class EarlyMediaTests(PostgresServer server, ITestOutputHelper out
             Assert.True(DateTime.UtcNow < deadline, $"No ended call {sipCallId} with a recording in the database.\n{engine.LogTail(60)}");
             await Task.Delay(100);
         }
-    }
-
-    private async Task<List<string>> EventsAsync(Guid callId)
-    {
-        await using var connection = new NpgsqlConnection(_database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT kind FROM events WHERE call_id = $1 ORDER BY id", connection);
-        command.Parameters.Add(new() { Value = callId });
-        var kinds = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            kinds.Add(reader.GetString(0));
-        }
-
-        return kinds;
-    }
-
-    private async Task<List<(string Destination, int Status)>> LegsAsync(Guid callId)
-    {
-        await using var connection = new NpgsqlConnection(_database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT destination, coalesce(final_status, 0) FROM call_legs WHERE call_id = $1 AND direction = 'outbound' ORDER BY started_at", connection);
-        command.Parameters.Add(new() { Value = callId });
-        var legs = new List<(string, int)>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            legs.Add((reader.GetString(0), reader.GetInt32(1)));
-        }
-
-        return legs;
     }
 }
