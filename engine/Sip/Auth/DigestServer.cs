@@ -67,13 +67,13 @@ public sealed class DigestServer
             return DigestVerdict.Malformed;
         }
 
-        var algorithm = answer.Algorithm.ToUpperInvariant() switch
+        DigestAlgorithm? algorithm = answer.Algorithm.ToUpperInvariant() switch
         {
-            "MD5" => HashAlgorithmName.MD5,
-            "SHA-256" => HashAlgorithmName.SHA256,
-            _ => default,
+            "MD5" => DigestAlgorithm.Md5,
+            "SHA-256" => DigestAlgorithm.Sha256,
+            _ => null,
         };
-        if (algorithm == default || (answer.Qop is not null && !string.Equals(answer.Qop, "auth", StringComparison.OrdinalIgnoreCase))
+        if (algorithm is null || (answer.Qop is not null && !string.Equals(answer.Qop, "auth", StringComparison.OrdinalIgnoreCase))
             || (answer.Qop is not null && (answer.Cnonce is null || answer.NonceCount is null)))
         {
             return DigestVerdict.Malformed;
@@ -96,38 +96,11 @@ public sealed class DigestServer
             return DigestVerdict.WrongCredentials;
         }
 
-        var expected = Response(algorithm, credentials.Username, credentials.Realm, credentials.Password, method, answer.Uri, answer.Nonce, answer.NonceCount, answer.Cnonce, answer.Qop);
+        var expected = DigestHash.Response(algorithm.Value, credentials.Username, credentials.Realm, credentials.Password, method, answer.Uri, answer.Nonce, answer.NonceCount, answer.Cnonce, answer.Qop);
         var given = Encoding.ASCII.GetBytes(answer.Response.ToLowerInvariant());
         return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), given)
             ? DigestVerdict.Valid
             : DigestVerdict.WrongCredentials;
-    }
-
-    /// <summary>RFC 7616 §3.4.1 (RFC 2617 §3.2.2.1): the request-digest, lower-case hex.</summary>
-    public static string Response(
-        HashAlgorithmName algorithm,
-        string username,
-        string realm,
-        string password,
-        string method,
-        string uri,
-        string nonce,
-        string? nonceCount,
-        string? cnonce,
-        string? qop)
-    {
-        var ha1 = Hash(algorithm, $"{username}:{realm}:{password}");
-        var ha2 = Hash(algorithm, $"{method}:{uri}");
-        return qop is null
-            ? Hash(algorithm, $"{ha1}:{nonce}:{ha2}")
-            : Hash(algorithm, $"{ha1}:{nonce}:{nonceCount}:{cnonce}:{qop}:{ha2}");
-    }
-
-    private static string Hash(HashAlgorithmName algorithm, string text)
-    {
-        var bytes = Encoding.UTF8.GetBytes(text);
-        var hash = algorithm == HashAlgorithmName.SHA256 ? SHA256.HashData(bytes) : MD5.HashData(bytes);
-        return Convert.ToHexStringLower(hash);
     }
 
     private string NewNonce(string realm)

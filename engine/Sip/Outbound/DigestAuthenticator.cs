@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using System.Text;
+using CallTracking.Engine.Sip.Auth;
 
 namespace CallTracking.Engine.Sip.Outbound;
 
@@ -13,17 +13,9 @@ public static class DigestAuthenticator
     public static string ComputeResponse(DigestChallenge challenge, string username, string password, string method, string digestUri, string cnonce, uint nonceCount)
     {
         ArgumentNullException.ThrowIfNull(challenge);
-        var algorithm = challenge.Algorithm;
-        var ha1 = Hash(algorithm, $"{username}:{challenge.Realm}:{password}");
-        if (algorithm is DigestAlgorithm.Md5Session or DigestAlgorithm.Sha256Session)
-        {
-            ha1 = Hash(algorithm, $"{ha1}:{challenge.Nonce}:{cnonce}");
-        }
-
-        var ha2 = Hash(algorithm, $"{method}:{digestUri}");
         return challenge.QopAuth
-            ? Hash(algorithm, $"{ha1}:{challenge.Nonce}:{NonceCount(nonceCount)}:{cnonce}:auth:{ha2}")
-            : Hash(algorithm, $"{ha1}:{challenge.Nonce}:{ha2}");
+            ? DigestHash.Response(challenge.Algorithm, username, challenge.Realm, password, method, digestUri, challenge.Nonce, NonceCount(nonceCount), cnonce, "auth")
+            : DigestHash.Response(challenge.Algorithm, username, challenge.Realm, password, method, digestUri, challenge.Nonce, null, cnonce, null);
     }
 
     /// <summary>The Authorization / Proxy-Authorization header value.</summary>
@@ -62,13 +54,4 @@ public static class DigestAuthenticator
     private static string NonceCount(uint nonceCount) => nonceCount.ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
-
-    private static string Hash(DigestAlgorithm algorithm, string text)
-    {
-        var bytes = Encoding.UTF8.GetBytes(text);
-#pragma warning disable CA5351 // RFC 7616 §3.3: MD5 is what most SIP trunks still challenge with; we answer, we do not choose.
-        var digest = algorithm is DigestAlgorithm.Md5 or DigestAlgorithm.Md5Session ? MD5.HashData(bytes) : SHA256.HashData(bytes);
-#pragma warning restore CA5351
-        return Convert.ToHexStringLower(digest);
-    }
 }

@@ -1,3 +1,4 @@
+using CallTracking.Engine.Sip.Auth;
 using System.Text;
 
 namespace CallTracking.Engine.Sip.Outbound;

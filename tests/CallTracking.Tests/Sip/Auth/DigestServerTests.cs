@@ -22,8 +22,8 @@ public sealed class DigestServerTests
     [InlineData("SHA-256", "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1")]
     public void Response_matches_the_RFC_7616_example(string algorithm, string expected)
     {
-        var name = algorithm == "MD5" ? HashAlgorithmName.MD5 : HashAlgorithmName.SHA256;
-        var response = DigestServer.Response(
+        var name = algorithm == "MD5" ? DigestAlgorithm.Md5 : DigestAlgorithm.Sha256;
+        var response = DigestHash.Response(
             name, "Mufasa", "http-auth@example.org", "Circle of Life", "GET", "/dir/index.html",
             "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", "00000001", "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ", "auth");
         Assert.Equal(expected, response);
@@ -99,10 +99,10 @@ public sealed class DigestServerTests
 
     private static byte[] Answer(string algorithm, string nonce, string password, bool withQop = true, string username = "u")
     {
-        var name = algorithm == "MD5" ? HashAlgorithmName.MD5 : HashAlgorithmName.SHA256;
+        var name = algorithm == "MD5" ? DigestAlgorithm.Md5 : DigestAlgorithm.Sha256;
         var response = withQop
-            ? DigestServer.Response(name, username, "calltracking", password, "INVITE", Uri, nonce, "00000001", "abc", "auth")
-            : DigestServer.Response(name, username, "calltracking", password, "INVITE", Uri, nonce, null, null, null);
+            ? DigestHash.Response(name, username, "calltracking", password, "INVITE", Uri, nonce, "00000001", "abc", "auth")
+            : DigestHash.Response(name, username, "calltracking", password, "INVITE", Uri, nonce, null, null, null);
         var qop = withQop ? ", qop=auth, nc=00000001, cnonce=\"abc\"" : string.Empty;
         return Encoding.ASCII.GetBytes(
             $"Digest username=\"{username}\", realm=\"calltracking\", nonce=\"{nonce}\", uri=\"{Uri}\", response=\"{response}\", algorithm={algorithm}{qop}");

@@ -1,4 +1,4 @@
-namespace CallTracking.Engine.Sip.Outbound;
+namespace CallTracking.Engine.Sip.Auth;
 
 /// <summary>RFC 7616 §6.1 algorithms we can answer.</summary>
 public enum DigestAlgorithm
