@@ -191,10 +191,10 @@ public sealed partial class CallRecordWriter : IHostedService, IDisposable
     private static bool IsTransient(Exception e) =>
         e is TimeoutException || e is NpgsqlException { IsTransient: true } || (e is NpgsqlException and not PostgresException);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Call record queue full ({Depth} waiting): {Kind} of call {CallId} was not written")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Call record queue full ({Depth} waiting): {Kind} of call {CallId} was not written. The database is down or too slow: check it is running and reachable (Database:ConnectionString, or the embedded cluster's server.log under Data:Path/pg)")]
     private partial void LogQueueFull(string kind, Guid callId, int depth);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Database unavailable; {Waiting} call-record writes waiting, retrying")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Database unavailable; {Waiting} call-record writes waiting, retrying. Check that PostgreSQL is running and reachable (Database:ConnectionString, or the embedded cluster's server.log under Data:Path/pg)")]
     private partial void LogUnavailable(Exception exception, int waiting);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database available again; {Waiting} call-record writes waiting")]

@@ -339,6 +339,6 @@ public sealed partial class EmbeddedPostgres
     [LoggerMessage(Level = LogLevel.Information, Message = "Embedded PostgreSQL at {Directory} stopped")]
     private partial void LogStopped(string directory);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Stopping the embedded PostgreSQL failed: {Output}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stopping the embedded PostgreSQL failed: {Output}. Its log is server.log under Data:Path/pg; the next start recovers a cluster left running")]
     private partial void LogStopFailed(string output);
 }

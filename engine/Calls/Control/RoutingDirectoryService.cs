@@ -286,7 +286,7 @@ public sealed partial class RoutingDirectoryService : IHostedService, IAsyncDisp
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the tracking numbers from the database failed: {Reason}; routing with the previous ones")]
     private partial void LogRefreshFailed(string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Tracking number {Number}: its stored routing plan is not valid and calls to it are refused (404): {Faults}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Tracking number {Number}: its stored routing plan is not valid and calls to it are refused (404): {Faults}. Fix the plan with PUT /v1/plans/{{id}} or the provisioning file, or define the trunk it names in the configuration")]
     private partial void LogBadPlan(string number, string faults);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A prompt cannot be played and is skipped: {Reason}")]

@@ -496,7 +496,7 @@ public sealed partial class OutboundLeg
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbound {CallId}: INVITE {RequestUri} to {Target} through trunk {Trunk}")]
     private partial void LogInvite(string callId, string requestUri, IPEndPoint target, string trunk);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbound {CallId}: cannot resolve {Uri}: {Error}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbound {CallId}: cannot resolve {Uri}: {Error}. Check the trunk's Outbound:Uri and the name servers in /etc/resolv.conf")]
     private partial void LogUnresolved(string callId, string uri, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbound {CallId}: target {Target} failed ({Why}); trying the next")]
