@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Xunit.Abstractions;
 using CallTracking.IntegrationTests.Audio;
 using CallTracking.Media.Transcription;
 
@@ -11,7 +12,7 @@ namespace CallTracking.IntegrationTests.Transcription;
 /// times over.
 /// </summary>
 [Collection(WhisperCollection.Name)]
-public sealed class WhisperTranscriptionTests(WhisperFixture fixture)
+public sealed class WhisperTranscriptionTests(WhisperFixture fixture, ITestOutputHelper output)
 {
     private static readonly WhisperOptions Fast = new() { Language = "en", Threads = 2, TemperatureIncrement = 0 };
 
@@ -27,6 +28,11 @@ public sealed class WhisperTranscriptionTests(WhisperFixture fixture)
         var watch = Stopwatch.StartNew();
         var transcript = transcriber.Transcribe(pcm, Fast);
         watch.Stop();
+        output.WriteLine($"{durationMs} ms of speech in {watch.ElapsedMilliseconds} ms, language {transcript.Language}:");
+        foreach (var segment in transcript.Segments)
+        {
+            output.WriteLine($"  {segment.StartMs,6}-{segment.EndMs,6} ms  p={segment.Confidence:0.000}  {segment.Text}");
+        }
 
         Assert.NotEmpty(transcript.Segments);
         Assert.Equal("en", transcript.Language);
