@@ -257,6 +257,7 @@ public sealed class CliApp
             Root.Subcommands.Add(_migrate);
             Root.Subcommands.Add(_provision);
             Root.Subcommands.Add(_keys);
+            Root.Subcommands.Add(ModelCommands.Create(app._environment));
         }
 
         public RootCommand Root { get; }

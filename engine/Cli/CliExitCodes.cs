@@ -8,6 +8,9 @@ public static class CliExitCodes
     /// <summary>Bad command line (unknown option, missing value).</summary>
     public const int Usage = 2;
 
+    /// <summary>EX_DATAERR: a file is not what it should be (a model whose checksum matches no published model).</summary>
+    public const int DataError = 65;
+
     /// <summary>EX_CONFIG from sysexits.h: the configuration is invalid.</summary>
     public const int Config = 78;
 

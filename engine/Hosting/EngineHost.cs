@@ -58,6 +58,9 @@ public static partial class EngineHost
 
         // Hosted services start in this order and stop in reverse: the database is up (migrated) before the writer
         // and SIP start, and SIP stops (hanging up its calls) before the writer drains and the database stops.
+        // First of all: a missing libwhisper or a bad Transcription:Model stops the engine before the database starts.
+        builder.Services.AddSingleton<Transcription.TranscriptionService>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<Transcription.TranscriptionService>());
         builder.Services.AddSingleton<StorageService>();
         builder.Services.AddSingleton(services => services.GetRequiredService<StorageService>().DataSource);
         builder.Services.AddSingleton<CallRecordStore>();

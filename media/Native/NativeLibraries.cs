@@ -22,7 +22,23 @@ public static class NativeLibraries
     public static NativeLibraryInfo Opus { get; } =
         new(OpusName, "libopus", "libopus0", ["libopus.so.0", "libopus.so"]);
 
-    private static readonly NativeLibraryInfo[] Known = [Opus];
+    /// <summary>Logical name of libwhisper in <c>[LibraryImport]</c>.</summary>
+    public const string WhisperName = "whisper";
+
+    /// <summary>
+    /// libwhisper is not a Debian package: the set-up script builds it, or the operator
+    /// names a file (Transcription:LibraryPath). <see cref="Transcription.WhisperLibrary"/>
+    /// loads that file by its path first; resolving the soname below then finds the
+    /// already-loaded library (the dynamic loader matches loaded objects by DT_SONAME),
+    /// so the binding needs no path kept in a static.
+    /// </summary>
+    public static NativeLibraryInfo Whisper { get; } =
+        new(WhisperName, "libwhisper", "", ["libwhisper.so.1"])
+        {
+            Remedy = "build it with engine/native/build-whisper (engine/run and tests/run do), or set Transcription:LibraryPath to a libwhisper.so.1 (whisper.cpp 1.9.1) of your own",
+        };
+
+    private static readonly NativeLibraryInfo[] Known = [Opus, Whisper];
 
     private static readonly bool ResolverRegistered = RegisterResolver();
 
