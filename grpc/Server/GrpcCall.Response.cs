@@ -20,7 +20,8 @@ internal sealed partial class GrpcCall
     {
         ArgumentNullException.ThrowIfNull(message);
         ObjectDisposedException.ThrowIf(_completed, this);
-        using var linked = cancellationToken.CanBeCanceled
+        // Handlers usually pass the call's own token: link only a different one (no allocation per message).
+        using var linked = cancellationToken.CanBeCanceled && cancellationToken != CancellationToken
             ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, CancellationToken)
             : null;
         var token = linked?.Token ?? CancellationToken;
