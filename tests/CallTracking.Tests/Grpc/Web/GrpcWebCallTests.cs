@@ -71,6 +71,31 @@ public sealed class GrpcWebCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Unknown_method_over_grpc_web_is_UNIMPLEMENTED_in_a_trailer_frame()
+    {
+        var request = RawGrpcClient.Request(_server.Http1, "/test.Test/Nope", RawGrpcClient.Frame(new StringValue()), "application/grpc-web", HttpVersion.Version11);
+        var reply = await _client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, reply.HttpStatus);
+        var trailer = Assert.Single(reply.Frames);
+        Assert.Equal(0x80, trailer.Flags);
+        Assert.Equal("12", reply.GrpcStatus);
+    }
+
+    [Fact]
+    public async Task Text_body_that_is_not_base64_is_INTERNAL_in_a_base64_trailer_frame()
+    {
+        using var request = RawGrpcClient.Request(_server.Http1, "/test.Test/Echo", "AAAA*AAA"u8.ToArray(), "application/grpc-web-text", HttpVersion.Version11);
+        using var client = new HttpClient();
+        using var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsByteArrayAsync();
+        var decoded = new byte[text.Length];
+        Assert.True(CallTracking.Grpc.Web.GrpcWebText.TryDecode(text, decoded, out var written));
+        var reply = RawGrpcReply.From(response, decoded[..written]);
+        Assert.Equal(0x80, Assert.Single(reply.Frames).Flags);
+        Assert.Equal("13", reply.GrpcStatus);
+    }
+
+    [Fact]
     public async Task Preflight_for_a_registered_method_allows_the_grpc_web_headers()
     {
         using var request = new HttpRequestMessage(HttpMethod.Options, new Uri(_server.Http1, "/test.Test/Echo")) { Version = HttpVersion.Version11 };
