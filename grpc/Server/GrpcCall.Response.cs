@@ -19,7 +19,6 @@ internal sealed partial class GrpcCall
     public async Task WriteMessageAsync(IMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        ObjectDisposedException.ThrowIf(_completed, this);
         // Handlers usually pass the call's own token: link only a different one (no allocation per message).
         using var linked = cancellationToken.CanBeCanceled && cancellationToken != CancellationToken
             ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, CancellationToken)
@@ -32,21 +31,57 @@ internal sealed partial class GrpcCall
             throw new GrpcException(StatusCode.ResourceExhausted, "Sending message exceeds the maximum configured message size.");
         }
 
-        EnsureHeaders();
-        WriteFrame(message, size);
-        _metrics.MessageSent(Method);
-        var flushed = await _http.Response.BodyWriter.FlushAsync(token).ConfigureAwait(false);
-        if (flushed.IsCanceled || flushed.IsCompleted)
+        await _responseLock.WaitAsync(token).ConfigureAwait(false);
+        try
         {
-            // The transport stopped reading: the client reset the stream or the connection is gone.
-            throw new OperationCanceledException("The client is no longer receiving.", token);
+            if (_completed)
+            {
+                // The status went out already (the deadline passed): nothing more reaches the client.
+                throw new OperationCanceledException("The call has ended.", token);
+            }
+
+            EnsureHeaders();
+            WriteFrame(message, size);
+            _metrics.MessageSent(Method);
+            var flushed = await _http.Response.BodyWriter.FlushAsync(token).ConfigureAwait(false);
+            if (flushed.IsCanceled || flushed.IsCompleted)
+            {
+                // The transport stopped reading: the client reset the stream or the connection is gone.
+                throw new OperationCanceledException("The client is no longer receiving.", token);
+            }
+        }
+        finally
+        {
+            _responseLock.Release();
         }
     }
 
-    /// <summary>Sends the status: HTTP/2 trailers (or trailers-only), or the gRPC-Web trailer frame.</summary>
-    public async Task CompleteAsync(StatusCode status, string? detail)
+    /// <summary>
+    /// Sends the status: HTTP/2 trailers (or trailers-only), or the gRPC-Web trailer frame. The first status
+    /// wins; false when one was sent already.
+    /// </summary>
+    public async Task<bool> CompleteAsync(StatusCode status, string? detail)
     {
-        _completed = true;
+        await _responseLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_completed)
+            {
+                return false;
+            }
+
+            _completed = true;
+            await WriteStatusAsync(status, detail).ConfigureAwait(false);
+            return true;
+        }
+        finally
+        {
+            _responseLock.Release();
+        }
+    }
+
+    private async Task WriteStatusAsync(StatusCode status, string? detail)
+    {
         var encoded = string.IsNullOrEmpty(detail) ? null : GrpcMessageText.Encode(detail);
         var response = _http.Response;
         if (_format == GrpcWireFormat.Grpc)

@@ -27,7 +27,11 @@ internal sealed partial class GrpcCall : IDisposable
 
     // Written by the timer thread, read by the call.
     private volatile bool _deadlineExceeded;
+    private readonly TaskCompletionSource _deadlinePassed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    // The handler's writes and the status (which the dispatcher may send at the deadline while the handler still
+    // runs) take turns on the response pipe under this lock; _headersWritten and _completed are guarded by it.
+    private readonly SemaphoreSlim _responseLock = new(1, 1);
     private bool _headersWritten;
     private bool _completed;
     private PooledBufferWriter? _plainBuffer;
@@ -76,6 +80,9 @@ internal sealed partial class GrpcCall : IDisposable
 
     public bool DeadlineExceeded => _deadlineExceeded;
 
+    /// <summary>Completes when the deadline passes (never, without a deadline).</summary>
+    public Task DeadlinePassed => _deadlinePassed.Task;
+
     /// <summary>Ends a unary call that finished after its deadline: the client no longer waits for the reply.</summary>
     public void ThrowIfDeadlineExceeded()
     {
@@ -89,6 +96,7 @@ internal sealed partial class GrpcCall : IDisposable
     {
         _deadlineTimer?.Dispose();
         _cancellation.Dispose();
+        _responseLock.Dispose();
         _plainBuffer?.Dispose();
         _packedBuffer?.Dispose();
         _frameBuffer?.Dispose();
@@ -110,5 +118,7 @@ internal sealed partial class GrpcCall : IDisposable
         {
             // The call ended while the timer fired.
         }
+
+        _deadlinePassed.TrySetResult();
     }
 }

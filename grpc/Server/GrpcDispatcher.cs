@@ -22,6 +22,8 @@ internal sealed class GrpcDispatcher(
     IHostApplicationLifetime lifetime,
     ILogger<GrpcDispatcher> logger)
 {
+    private const string DeadlineExceededDetail = "Deadline Exceeded";
+
     private readonly GrpcServerOptions _options = options.Value;
 
     public Task InvokeAsync(HttpContext context)
@@ -130,7 +132,17 @@ internal sealed class GrpcDispatcher(
         var compress = _options.CompressResponses && AcceptsGzip(request);
         using var call = new GrpcCall(context, path, format, _options, metrics, timeProvider, timeout, requestGzip, compress, lifetime.ApplicationStopping);
         metrics.CallStarted(path);
-        var (status, detail) = await RunAsync(method, call, context).ConfigureAwait(false);
+        var run = RunAsync(method, call, context);
+        if (await Task.WhenAny(run, call.DeadlinePassed).ConfigureAwait(false) != run)
+        {
+            // PROTOCOL-HTTP2.md "Timeout": the call ends at the deadline even when the handler is slow to notice
+            // its cancelled token; its later writes fail. The middleware still waits for it below, so nothing
+            // touches the HttpContext after the request is done.
+            GrpcLog.DeadlineExceeded(logger, path);
+            await SendStatusAsync(call, context, StatusCode.DeadlineExceeded, DeadlineExceededDetail, endResponse: true).ConfigureAwait(false);
+        }
+
+        var (status, detail) = await run.ConfigureAwait(false);
         metrics.CallCompleted(path, status);
         if (context.RequestAborted.IsCancellationRequested)
         {
@@ -138,13 +150,22 @@ internal sealed class GrpcDispatcher(
             return;
         }
 
+        await SendStatusAsync(call, context, status, detail).ConfigureAwait(false);
+    }
+
+    private async Task SendStatusAsync(GrpcCall call, HttpContext context, StatusCode status, string? detail, bool endResponse = false)
+    {
         try
         {
-            await call.CompleteAsync(status, detail).ConfigureAwait(false);
+            if (await call.CompleteAsync(status, detail).ConfigureAwait(false) && endResponse)
+            {
+                // Sends the trailers (or the trailers-only headers) now, not when the handler returns.
+                await context.Response.CompleteAsync().ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is IOException or OperationCanceledException)
         {
-            GrpcLog.ClientGone(logger, e, path);
+            GrpcLog.ClientGone(logger, e, call.Method);
         }
     }
 
@@ -181,9 +202,8 @@ internal sealed class GrpcDispatcher(
         if (call.DeadlineExceeded)
         {
             // PROTOCOL-HTTP2.md "Timeout": past the deadline the call ends DEADLINE_EXCEEDED, whatever the handler did.
-            GrpcLog.DeadlineExceeded(logger, method.Path);
             status = StatusCode.DeadlineExceeded;
-            detail = "Deadline Exceeded";
+            detail = DeadlineExceededDetail;
         }
 
         if (status != StatusCode.OK)

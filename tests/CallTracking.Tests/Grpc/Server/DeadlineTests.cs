@@ -40,6 +40,24 @@ public sealed class DeadlineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Call_ends_at_the_deadline_even_while_the_handler_ignores_its_token()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var request = RawGrpcClient.Request(_server.Http2, "/test.Test/Stubborn", RawGrpcClient.Frame(new Int32Value()), headers: [new("grpc-timeout", "1S")]);
+        var call = _client.SendAsync(request, timeout.Token);
+        await _methods.Started.Task.WaitAsync(timeout.Token);
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        var reply = await call;
+        Assert.False(_methods.LateWrite.Task.IsCompleted);
+        Assert.Equal("4", reply.GrpcStatus);
+        Assert.Equal("first", StringValue.Parser.ParseFrom(Assert.Single(reply.Frames).Payload).Value);
+
+        _methods.Release.SetResult();
+        Assert.IsAssignableFrom<OperationCanceledException>(await _methods.LateWrite.Task.WaitAsync(timeout.Token));
+    }
+
+    [Fact]
     public async Task Invalid_grpc_timeout_is_ignored()
     {
         var request = RawGrpcClient.Request(_server.Http2, "/test.Test/Echo", RawGrpcClient.Frame(new StringValue { Value = "x" }), headers: [new("grpc-timeout", "soon")]);

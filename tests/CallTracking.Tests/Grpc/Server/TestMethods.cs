@@ -16,6 +16,10 @@ internal sealed class TestMethods
 
     public TaskCompletionSource SecondMessageAllowed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public TaskCompletionSource<Exception?> LateWrite { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public ServerCallContext? LastContext { get; private set; }
 
     /// <summary>What Echo saw of its call, read while the call was alive (the HttpContext is recycled after).</summary>
@@ -73,6 +77,23 @@ internal sealed class TestMethods
             catch (OperationCanceledException)
             {
                 Cancelled.TrySetResult();
+                throw;
+            }
+        })
+        .AddServerStreaming<Int32Value, StringValue>(Service, "Stubborn", async (_, writer, context) =>
+        {
+            // Ignores its token: waits for the test, then tries one more write.
+            await writer.WriteAsync(new StringValue { Value = "first" }, context.CancellationToken);
+            Started.TrySetResult();
+            await Release.Task;
+            try
+            {
+                await writer.WriteAsync(new StringValue { Value = "late" });
+                LateWrite.TrySetResult(null);
+            }
+            catch (Exception e)
+            {
+                LateWrite.TrySetResult(e);
                 throw;
             }
         })
