@@ -2,14 +2,22 @@
 
 const COUNTRY_NAMES = typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames(undefined, { type: 'region' }) : null;
 
-/** "+14155550123" → "+1 415-555-0123" for NANP numbers; other E.164 numbers grouped loosely; empty → "Withheld". */
+// ITU-T E.164 country codes of one and two digits; every other code has three (E.164 Annex to ITU OB 1245).
+const ONE_DIGIT_CODES = new Set(['1', '7']);
+const TWO_DIGIT_CODES = new Set(['20', '27', '30', '31', '32', '33', '34', '36', '39', '40', '41', '43', '44', '45', '46', '47', '48',
+  '49', '51', '52', '53', '54', '55', '56', '57', '58', '60', '61', '62', '63', '64', '65', '66', '81', '82', '84', '86', '90', '91',
+  '92', '93', '94', '95', '98']);
+
+/** "+14155550123" → "+1 415-555-0123" for NANP numbers; other E.164 numbers "+CC rest" in groups of three; empty → "Withheld". */
 export function phone(number) {
   if (!number) return 'Withheld';
   const nanp = /^\+1(\d{3})(\d{3})(\d{4})$/.exec(number);
   if (nanp) return `+1 ${nanp[1]}-${nanp[2]}-${nanp[3]}`;
-  const e164 = /^\+(\d{1,3})(\d+)$/.exec(number);
-  if (e164 && number.length > 8) return `+${e164[1]} ${e164[2].replace(/(\d{3})(?=\d{3,})/g, '$1 ')}`;
-  return number;
+  if (!/^\+\d{8,15}$/.test(number)) return number;
+  const digits = number.slice(1);
+  const codeLength = ONE_DIGIT_CODES.has(digits[0]) ? 1 : TWO_DIGIT_CODES.has(digits.slice(0, 2)) ? 2 : 3;
+  const rest = digits.slice(codeLength).replace(/(\d{3})(?=\d{3,})/g, '$1 ');
+  return `+${digits.slice(0, codeLength)} ${rest}`;
 }
 
 /** Seconds → "0:07", "12:34", "1:02:03". */
