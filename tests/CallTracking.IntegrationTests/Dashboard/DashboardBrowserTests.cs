@@ -35,4 +35,24 @@ public sealed class DashboardBrowserTests(DashboardEngineFixture fixture) : ICla
             Assert.True(File.Exists(Path.Combine(directory.Path, "screenshots", name + ".png")), $"no screenshot {name}.png{Environment.NewLine}{result}");
         }
     }
+
+    [Fact]
+    public async Task The_call_list_filters_and_pages_and_the_call_page_shows_timeline_legs_quality_transcript_and_plays_the_recording()
+    {
+        var directory = TestDirectory.Create();
+
+        // --stand-in-grpc as above: the Calls methods and the recording are answered in the browser for now.
+        var result = await BrowserScript.RunAsync(
+            directory,
+            "tests/CallTracking.IntegrationTests/Dashboard/browser/dashboard-calls.cjs",
+            ["--stand-in-grpc"],
+            new Dictionary<string, string>
+            {
+                ["DASHBOARD_URL"] = fixture.BaseAddress.ToString(),
+                ["DASHBOARD_API_KEY"] = fixture.ApiKey,
+            });
+
+        Assert.True(result.Succeeded, result.ToString());
+        Assert.True(File.Exists(Path.Combine(directory.Path, "screenshots", "call-page.png")), result.ToString());
+    }
 }

@@ -148,7 +148,8 @@ withBrowser(async ({ newPage }) => {
   await byTestId(page, 'nav-calls').click();
   await byTestId(page, 'calls-empty').waitFor();
   assert.match(await byTestId(page, 'calls-empty').textContent(), /No calls/);
-  assert.ok(await byTestId(page, 'filter-campaign').locator('option', { hasText: 'Google Ads' }).count() === 1);
+  // The campaign filter offers the organisation's campaigns (REST /v1/campaigns with the session token).
+  await byTestId(page, 'filter-campaign').locator('option', { hasText: 'Google Ads' }).waitFor({ state: 'attached' });
   await screenshot(page, 'calls-empty');
 
   step('signing out returns to the sign-in page and forgets the token');

@@ -10,7 +10,9 @@ const { chromium } = require(path.join(process.env.CALLTRACKING_NODE_PEERS, 'nod
 
 // TESTING.md: Chromium stays quiet on a closed network with these; Playwright adds --headless and a fresh profile.
 const FLAGS = ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+  // Recordings are played by the tests without a user gesture.
+  '--autoplay-policy=no-user-gesture-required'];
 
 async function launch() {
   const args = [...FLAGS];

@@ -77,3 +77,6 @@ export function mosRating(mos) {
 
 /** Milliseconds → "0:07" for transcript timestamps. */
 export const ms = (value) => duration(value / 1000);
+
+/** A routing destination as people read it: E.164 numbers formatted, SIP URIs as they are. */
+export const destination = (value) => (/^\+\d{8,15}$/.test(value ?? '') ? phone(value) : value ?? '');

@@ -3,7 +3,7 @@
 // the one timer only re-renders the durations from each card's start time.
 import { h, icon, replace } from '../dom.js';
 import { directory } from '../session.js';
-import { disposition, duration, geography, phone, time } from '../format.js';
+import { destination, disposition, duration, geography, phone, time } from '../format.js';
 
 export function mount(main, { live }) {
   document.title = 'Live · CallTracking';
@@ -27,8 +27,8 @@ export function mount(main, { live }) {
 
   function liveCard(c) {
     const geo = geography(c.callerRegion, c.callerCountry);
-    const stateText = c.state === 'ringing' && c.destination ? `Ringing ${c.destination}`
-      : c.state === 'connected' && c.destination ? `Connected to ${c.destination}` : c.stateText;
+    const stateText = c.state === 'ringing' && c.destination ? `Ringing ${destination(c.destination)}`
+      : c.state === 'connected' && c.destination ? `Connected to ${destination(c.destination)}` : c.stateText;
     return h('li', { class: `live-card state-${c.state}`, 'data-testid': 'live-call', dataset: { callId: c.callId, state: c.state } },
       h('a', { class: 'card-link', href: `#/calls/${encodeURIComponent(c.callId)}`, 'aria-label': `Call from ${phone(c.callerNumber)}, ${stateText}` }),
       h('div', { class: 'card-top' },

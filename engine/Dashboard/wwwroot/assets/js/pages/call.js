@@ -2,15 +2,15 @@
 // sounded (quality), the recording (Calls.GetRecordingLink → <audio>) and the transcript (Calls.GetTranscript).
 import { h, icon, replace } from '../dom.js';
 import { call } from '../session.js';
-import { disposition, duration, fullDateTime, geography, mosRating, ms, offset, phone, time } from '../format.js';
+import { destination, disposition, duration, fullDateTime, geography, mosRating, ms, offset, phone, time } from '../format.js';
 import { GrpcError, StatusCode } from '../grpcweb.js';
 
 function describe(event) {
   switch (event.kind) {
     case 'call.started': return `Call reached the engine on trunk ${event.started?.trunk || '—'}`;
-    case 'call.ringing': return `Ringing ${event.ringing?.destination || 'destination'}${event.ringing?.sipStatus ? ` (${event.ringing.sipStatus})` : ''}`;
+    case 'call.ringing': return `Ringing ${destination(event.ringing?.destination) || 'destination'}${event.ringing?.sipStatus ? ` (${event.ringing.sipStatus})` : ''}`;
     case 'call.answered': return 'Answered by the engine';
-    case 'call.bridged': return `Connected to ${event.bridged?.destination || 'destination'}`;
+    case 'call.bridged': return `Connected to ${destination(event.bridged?.destination) || 'destination'}`;
     case 'call.dtmf': return `Caller pressed ${event.dtmf?.digit ?? '?'}`;
     case 'call.ended': {
       const e = event.ended ?? {};
@@ -124,7 +124,7 @@ export function mount(main, { callId }) {
         : h('table', { class: 'table compact', 'data-testid': 'call-legs' },
           h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Destination'), h('th', { scope: 'col' }, 'Trunk'), h('th', { scope: 'col' }, 'Result'), h('th', { scope: 'col', class: 'numeric' }, 'Connected'))),
           h('tbody', {}, c.legs.map((leg) => h('tr', { 'data-testid': 'call-leg', dataset: { direction: leg.direction } },
-            h('td', {}, leg.destination || (leg.direction === 'inbound' ? 'Caller' : '—')),
+            h('td', {}, destination(leg.destination) || (leg.direction === 'inbound' ? 'Caller' : '—')),
             h('td', {}, leg.trunk || '—'),
             h('td', {}, leg.finalStatus ? `${leg.finalStatus}${leg.reason ? ` ${leg.reason}` : ''}` : 'Pending'),
             h('td', { class: 'numeric' }, leg.answeredAt && leg.endedAt ? duration((leg.endedAt - leg.answeredAt) / 1000) : '—'))))));

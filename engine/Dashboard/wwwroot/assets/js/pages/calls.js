@@ -70,13 +70,15 @@ export function mount(main, { query, navigate }) {
     return r;
   }
 
+  const numberCell = (name, number) => (name ? [name, h('div', { class: 'muted small' }, phone(number))] : [phone(number)]);
+
   function row(c) {
     const talk = c.endedAt ? duration(c.talkSeconds) : 'Live';
     return h('tr', { 'data-testid': 'call-row', dataset: { callId: c.id } },
       h('td', {}, h('time', { datetime: c.startedAt?.toISOString() }, dateTime(c.startedAt))),
       h('td', {}, h('a', { href: `#/calls/${encodeURIComponent(c.id)}`, class: 'row-link' }, phone(c.callerNumber)), c.callerName ? h('div', { class: 'muted small' }, c.callerName) : null),
       h('td', { class: 'hide-narrow' }, geography(c.callerRegion, c.callerCountry) || '—'),
-      h('td', {}, c.trackingNumberName || names.numbers.get(c.trackingNumber) || phone(c.trackingNumber), h('div', { class: 'muted small' }, phone(c.trackingNumber))),
+      h('td', {}, ...numberCell(c.trackingNumberName || names.numbers.get(c.trackingNumber), c.trackingNumber)),
       h('td', { class: 'hide-narrow' }, c.campaignName || names.campaigns.get(c.campaignId) || '—'),
       h('td', {}, h('span', { class: `badge disposition-${c.disposition || 'in-progress'}` }, disposition(c.disposition))),
       h('td', { class: 'numeric' }, talk),
