@@ -83,8 +83,9 @@ public static partial class DashboardEndpoints
         response.Headers["Referrer-Policy"] = "no-referrer";
     }
 
-    private static async Task<IResult> SignInAsync(HttpContext context, DashboardSessionStore sessions, SignInThrottle throttle, TimeProvider time)
+    private static async Task<IResult> SignInAsync(HttpContext context, DashboardSessionStore sessions, SignInThrottle throttle, ILoggerFactory loggers)
     {
+        var logger = loggers.CreateLogger(typeof(DashboardEndpoints));
         context.Response.Headers.CacheControl = "no-store";
         AddSecurityHeaders(context.Response);
         var (username, password, problem) = await ReadCredentialsAsync(context.Request).ConfigureAwait(false);
@@ -97,6 +98,7 @@ public static partial class DashboardEndpoints
         if (throttle.RetryAfter(username!, address) is { } wait)
         {
             var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            LogThrottled(logger, username!, address?.ToString() ?? "-", seconds);
             context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
             return TypedResults.Problem(
                 $"Too many failed sign-ins for this user from this address; try again in {seconds} s.",
@@ -107,10 +109,12 @@ public static partial class DashboardEndpoints
         if (session is null)
         {
             throttle.Failed(username!, address);
+            LogRefused(logger, username!, address?.ToString() ?? "-");
             return TypedResults.Problem("The user name or password is wrong (or the user is disabled).", statusCode: StatusCodes.Status401Unauthorized);
         }
 
         throttle.Succeeded(username!, address);
+        LogSignedIn(logger, username!, address?.ToString() ?? "-");
         return TypedResults.Json(new SessionResource(session.Token, session.ExpiresAt, username!), DashboardJsonContext.Default.SessionResource, statusCode: StatusCodes.Status201Created);
     }
 
@@ -177,4 +181,14 @@ public static partial class DashboardEndpoints
 
         return text;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dashboard user {Username} signed in from {Remote}")]
+    private static partial void LogSignedIn(ILogger logger, string username, string remote);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dashboard sign-in as {Username} from {Remote} refused: wrong user name or password, or the user is disabled")]
+    private static partial void LogRefused(ILogger logger, string username, string remote);
+
+    // Warning: repeated failures for one name from one address look like password guessing.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dashboard sign-ins as {Username} from {Remote} throttled for {Seconds} s after repeated failures")]
+    private static partial void LogThrottled(ILogger logger, string username, string remote, int seconds);
 }
