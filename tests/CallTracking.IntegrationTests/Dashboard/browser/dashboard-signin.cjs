@@ -51,7 +51,15 @@ withBrowser(async ({ newPage }) => {
     let releaseEnded;
     const ended = new Promise((resolve) => { releaseEnded = resolve; });
     if (!standIn) return { subscribes, releaseEnded: () => {} };
-    await page.route('**/calltracking.v1.Calls/ListCalls', (route) => route.fulfill(grpcResponse(grpcBody([M.encode(M.ListCallsResponse, {})], 0))));
+    await page.route('**/calltracking.v1.Calls/ListCalls', async (route) => {
+      // Authenticate as the engine would: the same bearer against its REST API.
+      const check = await fetch(`${base}/v1/organisations`, { headers: { authorization: route.request().headers().authorization ?? '' } });
+      if (check.status === 401) {
+        await route.fulfill({ status: 200, headers: { 'content-type': 'application/grpc-web+proto', 'grpc-status': '16', 'grpc-message': 'invalid%20token' }, body: '' });
+        return;
+      }
+      await route.fulfill(grpcResponse(grpcBody([M.encode(M.ListCallsResponse, {})], 0)));
+    });
     await page.route('**/calltracking.v1.CallEvents/Subscribe', async (route) => {
       const request = route.request();
       const body = request.postDataBuffer();
@@ -158,6 +166,23 @@ withBrowser(async ({ newPage }) => {
   assert.equal(await page.evaluate(() => sessionStorage.getItem('calltracking.auth')), null);
   const revoked = await fetch(`${base}/v1/organisations`, { headers: { authorization: `Bearer ${stored.token}` } });
   assert.equal(revoked.status, 401, 'the session token still works after signing out');
+
+  if (standIn) {
+    step('a session ended elsewhere sends the user back to sign-in, saying so');
+    await byTestId(page, 'signin-username').fill(user);
+    await byTestId(page, 'signin-password').fill(password);
+    await byTestId(page, 'signin-password').press('Enter');
+    await byTestId(page, 'board').waitFor();
+    const second = await page.evaluate(() => JSON.parse(sessionStorage.getItem('calltracking.auth')).token);
+    assert.notEqual(second, stored.token);
+    const ended = await fetch(`${base}/dashboard/session`, { method: 'DELETE', headers: { authorization: `Bearer ${second}` } });
+    assert.equal(ended.status, 204);
+    await byTestId(page, 'nav-calls').click();
+    await byTestId(page, 'signin-notice').waitFor();
+    assert.match(await byTestId(page, 'signin-notice').textContent(), /session has ended/);
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('calltracking.auth')), null);
+    await screenshot(page, 'signin-session-ended');
+  }
 
   // ---- API key, dark mode, narrow screen ----
   const keyPage = await newPage({ colorScheme: 'dark', viewport: { width: 390, height: 844 } });

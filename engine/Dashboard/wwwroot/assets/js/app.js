@@ -32,7 +32,19 @@ function showConnection() {
   connection.querySelector('.label').textContent = text;
   connection.title = error ? error.message : text;
 }
-live.listen((change) => { if (change.type === 'connection') showConnection(); });
+live.listen((change) => {
+  if (change.type !== 'connection') return;
+  showConnection();
+  if (live.connection.state === 'failed') session.reportIfUnauthenticated(live.connection.error);
+});
+
+// The key was revoked or the session ended (12 h, signed out elsewhere, user removed): back to sign-in, saying why.
+window.addEventListener(session.UNAUTHENTICATED_EVENT, () => {
+  live.stop();
+  session.forget();
+  signin.setNotice('Your session has ended. Sign in again to continue.');
+  navigate(`#/signin`);
+});
 
 /** "#/calls/abc?x=1" → { path: ['calls', 'abc'], query: URLSearchParams }. */
 function parseHash() {

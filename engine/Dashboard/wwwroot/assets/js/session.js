@@ -1,6 +1,6 @@
 // Who is signed in, kept in sessionStorage (gone when the tab closes): a dashboard session token (cts_…, from
 // user name + password) or an API key (ctk_…). Either is the Bearer for the REST API and for gRPC-Web.
-import { GrpcWebClient } from './grpcweb.js';
+import { GrpcError, GrpcWebClient, StatusCode } from './grpcweb.js';
 import { Methods, decode, encode } from './messages.js';
 
 const STORAGE_KEY = 'calltracking.auth';
@@ -81,6 +81,11 @@ export async function signInWithKey(key) {
   return current();
 }
 
+/** Forgets the bearer in this tab only (the engine has already refused it). */
+export function forget() {
+  sessionStorage.removeItem(STORAGE_KEY);
+}
+
 export async function signOut() {
   const auth = current();
   sessionStorage.removeItem(STORAGE_KEY);
@@ -91,11 +96,25 @@ export async function signOut() {
 
 export const client = new GrpcWebClient({ token: () => current()?.token ?? null });
 
+/** Raised on window when the engine no longer accepts the bearer (revoked key, expired or ended session). */
+export const UNAUTHENTICATED_EVENT = 'calltracking:unauthenticated';
+
+export function reportIfUnauthenticated(error) {
+  if (error instanceof GrpcError && error.code === StatusCode.UNAUTHENTICATED) {
+    window.dispatchEvent(new CustomEvent(UNAUTHENTICATED_EVENT));
+  }
+}
+
 /** Calls a unary method of messages.js's Methods with a plain request object; returns the decoded response. */
 export async function call(method, request, options) {
   const spec = Methods[method];
-  const bytes = await client.unary(spec.path, encode(spec.request, request), options);
-  return decode(spec.response, bytes);
+  try {
+    const bytes = await client.unary(spec.path, encode(spec.request, request), options);
+    return decode(spec.response, bytes);
+  } catch (error) {
+    reportIfUnauthenticated(error);
+    throw error;
+  }
 }
 
 /** GET a REST resource list (campaigns, numbers) with the current bearer; [] when it cannot be read. */

@@ -2,10 +2,19 @@
 import { h, replace } from '../dom.js';
 import { SignInError, signInWithKey, signInWithPassword } from '../session.js';
 
+// Said once on the next sign-in page (e.g. why the user is back here); not kept across reloads.
+let notice = '';
+
+export function setNotice(text) {
+  notice = text;
+}
+
 export function mount(main, { next, onSignedIn }) {
   document.title = 'Sign in · CallTracking';
   let mode = 'password';
   const error = h('p', { class: 'form-error', role: 'alert', 'data-testid': 'signin-error', hidden: true });
+  const noticeLine = notice ? h('p', { class: 'form-notice', role: 'status', 'data-testid': 'signin-notice' }, notice) : null;
+  notice = '';
   const fields = h('div', { class: 'fields' });
   const submit = h('button', { class: 'button primary wide', type: 'submit', 'data-testid': 'signin-submit' }, 'Sign in');
   const tabPassword = h('button', { type: 'button', role: 'tab', id: 'tab-password', 'aria-controls': 'signin-panel', 'data-testid': 'signin-tab-password', onclick: () => setMode('password') }, 'User name');
@@ -15,6 +24,9 @@ export function mount(main, { next, onSignedIn }) {
     mode = value;
     tabPassword.setAttribute('aria-selected', String(mode === 'password'));
     tabKey.setAttribute('aria-selected', String(mode === 'key'));
+    // Roving tabindex: Tab reaches the selected tab only; arrows move between them.
+    tabPassword.tabIndex = mode === 'password' ? 0 : -1;
+    tabKey.tabIndex = mode === 'key' ? 0 : -1;
     error.hidden = true;
     if (mode === 'password') {
       replace(fields,
@@ -52,6 +64,15 @@ export function mount(main, { next, onSignedIn }) {
     }
   }
 
+  const onTabKey = (event) => {
+    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+    event.preventDefault();
+    setMode(mode === 'password' ? 'key' : 'password');
+    (mode === 'password' ? tabPassword : tabKey).focus();
+  };
+  tabPassword.addEventListener('keydown', onTabKey);
+  tabKey.addEventListener('keydown', onTabKey);
+
   const form = h('form', { class: 'signin-form', 'data-testid': 'signin-form', novalidate: false, onsubmit: onSubmit },
     h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Sign in with' }, tabPassword, tabKey),
     h('div', { id: 'signin-panel', role: 'tabpanel' }, fields),
@@ -63,6 +84,7 @@ export function mount(main, { next, onSignedIn }) {
       h('img', { src: '/assets/logo.svg', alt: '', width: 48, height: 48, class: 'signin-logo' }),
       h('h1', { id: 'signin-title' }, 'Sign in to CallTracking'),
       h('p', { class: 'muted' }, 'Live calls, recordings and transcripts — on your own hardware.'),
+      noticeLine,
       form)));
   setMode('password');
   return () => {};
