@@ -1,4 +1,6 @@
+using CallTracking.Engine.Dashboard;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 
 namespace CallTracking.Engine.Api;
@@ -29,6 +31,8 @@ public static partial class ApiEndpoints
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
         });
         services.AddSingleton<ApiKeyStore>();
+        services.TryAddSingleton<DashboardSessionStore>();
+        services.AddSingleton<BearerAuthenticator>();
         services.AddSingleton<ApiDatabase>();
         return services;
     }

@@ -4,18 +4,18 @@ namespace CallTracking.Engine.Api;
 
 /// <summary>
 /// Authenticates every request under <c>/v1</c> by its API key (<c>Authorization: Bearer KEY</c>
-/// or <c>X-Api-Key: KEY</c>) and stores the <see cref="ApiPrincipal"/> for the endpoints.
+/// or <c>X-Api-Key: KEY</c>) or dashboard session token (<c>Bearer cts_…</c>, see <see cref="BearerAuthenticator"/>) and stores the <see cref="ApiPrincipal"/> for the endpoints.
 /// A missing or invalid key is 401 with <c>WWW-Authenticate: Bearer</c> and a problem body, and is counted.
 /// </summary>
 internal sealed partial class ApiKeyAuthentication
 {
     private readonly RequestDelegate _next;
-    private readonly ApiKeyStore _keys;
+    private readonly BearerAuthenticator _keys;
     private readonly IProblemDetailsService _problems;
     private readonly Counter<long> _rejected;
     private readonly ILogger<ApiKeyAuthentication> _logger;
 
-    public ApiKeyAuthentication(RequestDelegate next, ApiKeyStore keys, IProblemDetailsService problems, IMeterFactory meters, ILogger<ApiKeyAuthentication> logger)
+    public ApiKeyAuthentication(RequestDelegate next, BearerAuthenticator keys, IProblemDetailsService problems, IMeterFactory meters, ILogger<ApiKeyAuthentication> logger)
     {
         _next = next;
         _keys = keys;

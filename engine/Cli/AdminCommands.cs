@@ -1,12 +1,13 @@
 using System.Globalization;
 using CallTracking.Engine.Api;
+using CallTracking.Engine.Dashboard;
 using CallTracking.Engine.Provisioning;
 using CallTracking.Engine.Sip.Trunks;
 using Npgsql;
 
 namespace CallTracking.Engine.Cli;
 
-/// <summary>The database commands (<c>provision</c>, <c>keys create|list|revoke</c>) once the database is open.</summary>
+/// <summary>The database commands (<c>provision</c>, <c>keys create|list|revoke</c>, <c>users add|list|remove</c>) once the database is open.</summary>
 internal static class AdminCommands
 {
     public static async Task<int> ProvisionAsync(NpgsqlDataSource dataSource, string file, IReadOnlyList<Trunk> trunks, TextWriter output, TextWriter error, CancellationToken cancellationToken)
@@ -79,6 +80,52 @@ internal static class AdminCommands
         }
 
         await output.WriteLineAsync($"revoked key {prefix}").ConfigureAwait(false);
+        return CliExitCodes.Ok;
+    }
+
+    public static async Task<int> AddUserAsync(NpgsqlDataSource dataSource, string organisation, string username, string passwordHash, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (username.Length is 0 or > 200 || username.Any(char.IsControl))
+        {
+            await error.WriteLineAsync("calltracking: the user name must be 1 to 200 printable characters.").ConfigureAwait(false);
+            return CliExitCodes.Config;
+        }
+
+        switch (await new DashboardUserStore(dataSource).AddAsync(organisation, username, passwordHash, cancellationToken).ConfigureAwait(false))
+        {
+            case DashboardUserAddResult.NoSuchOrganisation:
+                return await NoSuchOrganisationAsync(error, organisation).ConfigureAwait(false);
+            case DashboardUserAddResult.UsernameTaken:
+                await error.WriteLineAsync($"calltracking: there is already a user named '{username}' (user names are compared case-insensitively).").ConfigureAwait(false);
+                return CliExitCodes.Config;
+            default:
+                await output.WriteLineAsync($"added user {username} to {organisation}").ConfigureAwait(false);
+                return CliExitCodes.Ok;
+        }
+    }
+
+    public static async Task<int> ListUsersAsync(NpgsqlDataSource dataSource, string? organisation, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var users = await new DashboardUserStore(dataSource).ListAsync(organisation, cancellationToken).ConfigureAwait(false);
+        await output.WriteLineAsync($"{"USERNAME",-24}{"ORGANISATION",-24}{"STATE",-10}{"CREATED",-22}LAST SIGN-IN").ConfigureAwait(false);
+        foreach (var user in users)
+        {
+            var state = user.Disabled ? "disabled" : "active";
+            await output.WriteLineAsync($"{user.Username,-24}{user.Organisation,-24}{state,-10}{Format(user.CreatedAt),-22}{(user.LastSignInAt is { } at ? Format(at) : "never")}").ConfigureAwait(false);
+        }
+
+        return CliExitCodes.Ok;
+    }
+
+    public static async Task<int> RemoveUserAsync(NpgsqlDataSource dataSource, string username, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (!await new DashboardUserStore(dataSource).RemoveAsync(username, cancellationToken).ConfigureAwait(false))
+        {
+            await error.WriteLineAsync($"calltracking: no user named '{username}'.").ConfigureAwait(false);
+            return CliExitCodes.Config;
+        }
+
+        await output.WriteLineAsync($"removed user {username}").ConfigureAwait(false);
         return CliExitCodes.Ok;
     }
 

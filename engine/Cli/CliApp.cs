@@ -29,8 +29,17 @@ public sealed class CliApp
         _migrate = migrate;
     }
 
-    /// <summary>What <c>provision</c> and <c>keys</c> open the database with; without it they exit 69 saying so.</summary>
+    /// <summary>What <c>provision</c>, <c>keys</c> and <c>users</c> open the database with; without it they exit 69 saying so.</summary>
     public DatabaseEntryPoint? Database { get; init; }
+
+    /// <summary>Where <c>users add --password-stdin</c> reads the password; null: there is no input (the command says so).</summary>
+    public TextReader? Input { get; init; }
+
+    /// <summary>
+    /// Asks for a secret on the terminal without echoing it (the prompt is the argument); null when there is no
+    /// terminal to ask on, and then <c>users add</c> requires <c>--password-stdin</c>.
+    /// </summary>
+    public Func<string, string?>? PromptSecret { get; init; }
 
     public int Run(string[] args, TextWriter output, TextWriter error) =>
         RunAsync(args, output, error, CancellationToken.None).GetAwaiter().GetResult();
@@ -66,7 +75,7 @@ public sealed class CliApp
 
             if (overrides.Count > 0 && !commands.TakesConfiguration(parse.CommandResult.Command))
             {
-                return await UsageErrorAsync(error, $"configuration overrides such as '--{overrides[0].Key}' apply only to 'run', 'migrate', 'config check', 'provision' and 'keys'.").ConfigureAwait(false);
+                return await UsageErrorAsync(error, $"configuration overrides such as '--{overrides[0].Key}' apply only to 'run', 'migrate', 'config check', 'provision', 'keys' and 'users'.").ConfigureAwait(false);
             }
         }
 
@@ -130,6 +139,45 @@ public sealed class CliApp
         }
 
         return await Database(settings, configuration, dataSource => work(dataSource, settings, output, error), error, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A new password from stdin (first line, exactly as typed) or prompted twice; null after saying why not.</summary>
+    private async Task<string?> ReadNewPasswordAsync(bool fromStdin, TextWriter error)
+    {
+        string? password;
+        if (fromStdin)
+        {
+            if (Input is null)
+            {
+                await error.WriteLineAsync($"{Name}: there is no stdin to read the password from.").ConfigureAwait(false);
+                return null;
+            }
+
+            password = await Input.ReadLineAsync().ConfigureAwait(false);
+        }
+        else
+        {
+            if (PromptSecret is null)
+            {
+                await error.WriteLineAsync($"{Name}: no terminal to prompt for the password on; pipe it in with --password-stdin.").ConfigureAwait(false);
+                return null;
+            }
+
+            password = PromptSecret("Password: ");
+            if (password is not null && PromptSecret("Repeat password: ") != password)
+            {
+                await error.WriteLineAsync($"{Name}: the passwords do not match; nothing was changed.").ConfigureAwait(false);
+                return null;
+            }
+        }
+
+        if (password is null || password.Length < Dashboard.PasswordHash.MinimumLength)
+        {
+            await error.WriteLineAsync($"{Name}: the password must have at least {Dashboard.PasswordHash.MinimumLength} characters; nothing was changed.").ConfigureAwait(false);
+            return null;
+        }
+
+        return password;
     }
 
     private int CheckConfiguration(ParseResult parse, string? configFile, IReadOnlyList<KeyValuePair<string, string?>> overrides)
@@ -207,6 +255,7 @@ public sealed class CliApp
         private readonly Command _check;
         private readonly Command _provision;
         private readonly Command _keys;
+        private readonly Command _users;
         private readonly Command _migrate;
 
         public Commands(CliApp app, IReadOnlyList<KeyValuePair<string, string?>> overrides)
@@ -250,6 +299,7 @@ public sealed class CliApp
 
             _provision = ProvisionCommand(app, overrides);
             _keys = KeysCommands(app, overrides);
+            _users = UsersCommands(app, overrides);
 
             Root = new RootCommand("CallTracking: a self-hosted SIP call-tracking engine.");
             Root.Subcommands.Add(_run);
@@ -258,12 +308,13 @@ public sealed class CliApp
             Root.Subcommands.Add(_provision);
             Root.Subcommands.Add(_keys);
             Root.Subcommands.Add(ModelCommands.Create(app._environment));
+            Root.Subcommands.Add(_users);
         }
 
         public RootCommand Root { get; }
 
         public bool TakesConfiguration(Command command) =>
-            command == _run || command == _check || command == _migrate || command == _provision || command.Parents.Contains(_keys);
+            command == _run || command == _check || command == _migrate || command == _provision || command.Parents.Contains(_keys) || command.Parents.Contains(_users);
 
         private static Command ProvisionCommand(CliApp app, IReadOnlyList<KeyValuePair<string, string?>> overrides)
         {
@@ -321,6 +372,60 @@ public sealed class CliApp
             keys.Subcommands.Add(list);
             keys.Subcommands.Add(revoke);
             return keys;
+        }
+
+        private static Command UsersCommands(CliApp app, IReadOnlyList<KeyValuePair<string, string?>> overrides)
+        {
+            var users = new Command("users", "Manage dashboard users (sign-in by user name and password). Unknown organisation or user: exit 78.");
+
+            var addOrg = new Argument<string>("ORG") { Description = "The organisation's name; the user sees what its API keys see." };
+            var addName = new Argument<string>("USERNAME") { Description = "The user name to sign in with (unique, compared case-insensitively)." };
+            var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from the first line of stdin instead of prompting." };
+            var addConfig = ConfigOption();
+            var add = new Command("add", $"""
+                Add a dashboard user. The password (at least {Dashboard.PasswordHash.MinimumLength} characters) is prompted for twice
+                without echo, or read from stdin with --password-stdin; it is stored as PBKDF2-HMAC-SHA256
+                with a per-user salt, never as text.
+                """);
+            add.Arguments.Add(addOrg);
+            add.Arguments.Add(addName);
+            add.Options.Add(passwordStdin);
+            add.Options.Add(addConfig);
+            add.SetAction(async (parse, ct) =>
+            {
+                var error = parse.InvocationConfiguration.Error;
+                var password = await app.ReadNewPasswordAsync(parse.GetValue(passwordStdin), error).ConfigureAwait(false);
+                if (password is null)
+                {
+                    return CliExitCodes.Config;
+                }
+
+                // Hashed before the database is opened: the slow part does not hold a connection.
+                var hash = Dashboard.PasswordHash.Create(password);
+                return await app.WithDatabaseAsync(parse, parse.GetValue(addConfig), overrides,
+                    (dataSource, _, output, err) => AdminCommands.AddUserAsync(dataSource, parse.GetValue(addOrg)!, parse.GetValue(addName)!.Trim(), hash, output, err, ct), ct).ConfigureAwait(false);
+            });
+
+            var listOrg = new Option<string>("--org") { Description = "Only this organisation's users.", HelpName = "NAME" };
+            var listConfig = ConfigOption();
+            var list = new Command("list", "List dashboard users: user name, organisation, state, created, last sign-in. Never prints hashes.");
+            list.Options.Add(listOrg);
+            list.Options.Add(listConfig);
+            list.SetAction((parse, ct) => app.WithDatabaseAsync(parse, parse.GetValue(listConfig), overrides,
+                (dataSource, _, output, error) => AdminCommands.ListUsersAsync(dataSource, parse.GetValue(listOrg), output, error, ct), ct));
+
+            var removeName = new Argument<string>("USERNAME") { Description = "The user to remove." };
+            var removeConfig = ConfigOption();
+            var remove = new Command("remove", "Remove a dashboard user; their sessions end at once.");
+            remove.Arguments.Add(removeName);
+            remove.Options.Add(removeConfig);
+            remove.SetAction((parse, ct) => app.WithDatabaseAsync(parse, parse.GetValue(removeConfig), overrides,
+                (dataSource, _, output, error) => AdminCommands.RemoveUserAsync(dataSource, parse.GetValue(removeName)!, output, error, ct), ct));
+
+            users.Subcommands.Add(add);
+            users.Subcommands.Add(list);
+            users.Subcommands.Add(remove);
+            return users;
         }
 
         private static Option<string> OrganisationOption() => new("--org")

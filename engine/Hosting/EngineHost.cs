@@ -2,6 +2,7 @@ using CallTracking.Engine.Api;
 using CallTracking.Engine.Calls.Control;
 using CallTracking.Engine.Calls.Prompts;
 using CallTracking.Engine.Configuration;
+using CallTracking.Engine.Dashboard;
 using CallTracking.Engine.Provisioning;
 using CallTracking.Engine.Sip.Trunks;
 using CallTracking.Engine.Storage;
@@ -94,11 +95,13 @@ public static partial class EngineHost
         builder.Services.AddHostedService(services => services.GetRequiredService<RoutingDirectoryService>());
         builder.Services.AddHostedService(services => services.GetRequiredService<CallRecordWriter>());
         builder.Services.AddCallTrackingApi();
+        builder.Services.AddCallTrackingDashboard();
         builder.Services.AddSingleton<SipService>();
         builder.Services.AddHostedService(services => services.GetRequiredService<SipService>());
 
         await using var app = builder.Build();
         app.UseCallTrackingApi();
+        app.MapCallTrackingDashboard();
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);

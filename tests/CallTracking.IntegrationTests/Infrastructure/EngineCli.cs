@@ -9,12 +9,17 @@ namespace CallTracking.IntegrationTests.Infrastructure;
 /// </summary>
 public static class EngineCli
 {
-    public static async Task<(int Code, string Out, string Err)> RunAsync(TestDirectory directory, string? connectionString, params string[] arguments)
+    public static Task<(int Code, string Out, string Err)> RunAsync(TestDirectory directory, string? connectionString, params string[] arguments) =>
+        RunWithInputAsync(directory, connectionString, null, arguments);
+
+    /// <summary>As <see cref="RunAsync"/>, writing <paramref name="input"/> to the command's stdin and closing it (null: no stdin at all).</summary>
+    public static async Task<(int Code, string Out, string Err)> RunWithInputAsync(TestDirectory directory, string? connectionString, string? input, params string[] arguments)
     {
         var info = new ProcessStartInfo(DotnetHost())
         {
             WorkingDirectory = directory.Path,
             UseShellExecute = false,
+            RedirectStandardInput = input is not null,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -30,6 +35,12 @@ public static class EngineCli
             info.ArgumentList.Add($"--Database:ConnectionString={connectionString}");
         }
         using var process = Process.Start(info)!;
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input).ConfigureAwait(false);
+            process.StandardInput.Close();
+        }
+
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
