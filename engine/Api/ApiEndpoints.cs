@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using CallTracking.Engine.Configuration;
 using Npgsql;
 
 namespace CallTracking.Engine.Api;
@@ -30,6 +31,8 @@ public static partial class ApiEndpoints
         });
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<ApiDatabase>();
+        services.AddSingleton<CallQueries>();
+        services.AddSingleton(services => new RecordingStore(services.GetRequiredService<ApiDatabase>(), services.GetRequiredService<EngineSettings>().DataPath));
         return services;
     }
 
@@ -53,6 +56,7 @@ public static partial class ApiEndpoints
         MapPlans(v1);
         MapTrunks(v1);
         MapCalls(v1);
+        app.MapSignedRecordings();
         return app;
     }
 
