@@ -116,6 +116,18 @@ public sealed partial class EventFeed : IHostedService, IAsyncDisposable
     /// <summary>Ends every subscription (<see cref="SubscriptionEndReason.FeedStopped"/>) and stops reading.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        EndSubscriptions();
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_reading, _listening).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Ends every subscription (<see cref="SubscriptionEndReason.FeedStopped"/>) and refuses new ones. The host
+    /// calls it as shutdown begins, before the HTTP server waits for open requests: streams would otherwise hold
+    /// the server's graceful stop until its time-out and then be cut without a status.
+    /// </summary>
+    public void EndSubscriptions()
+    {
         List<EventSubscription> ending;
         lock (_lock)
         {
@@ -128,9 +140,6 @@ public sealed partial class EventFeed : IHostedService, IAsyncDisposable
         {
             subscription.End(SubscriptionEndReason.FeedStopped);
         }
-
-        await _stop.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_reading, _listening).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
