@@ -330,9 +330,9 @@ public sealed partial class EventFeed : IHostedService, IAsyncDisposable
             await _wake.Reader.WaitToReadAsync(either.Token).ConfigureAwait(false);
             _wake.Reader.TryRead(out _);
         }
-        catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            // The poll interval passed.
+            // The poll interval passed, or the feed stops.
         }
 
         return !_stop.IsCancellationRequested;

@@ -49,19 +49,22 @@ public sealed class EventSubscription : IDisposable
 
     /// <summary>
     /// The events, replay then live, until <paramref name="cancellationToken"/> fires or the feed ends the
-    /// subscription (<see cref="SubscriptionEndedException"/>). Call once.
+    /// subscription (<see cref="SubscriptionEndedException"/>). One reader at a time; breaking out and enumerating
+    /// again continues after the last event yielded.
     /// </summary>
     public async IAsyncEnumerable<CallEvent> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        if (Interlocked.Exchange(ref _reading, 1) == 1)
+        // A later enumeration (after the reader broke out of an earlier one) continues where that one stopped.
+        var first = Interlocked.Exchange(ref _reading, 1) == 0;
+        if (first)
         {
-            throw new InvalidOperationException("an event subscription is read once");
+            LastDeliveredId = _resumeAfter ?? StartCursor;
         }
 
-        LastDeliveredId = _resumeAfter ?? StartCursor;
-        if (_resumeAfter is { } after && after < StartCursor)
+        // The replay: stored events up to the cursor at registration (live ones come after it).
+        if (LastDeliveredId < StartCursor)
         {
-            await foreach (var replayed in _feed.ReadRangeAsync(Filter, after, StartCursor, cancellationToken).ConfigureAwait(false))
+            await foreach (var replayed in _feed.ReadRangeAsync(Filter, LastDeliveredId, StartCursor, cancellationToken).ConfigureAwait(false))
             {
                 LastDeliveredId = replayed.Id;
                 _feed.CountDelivered();
