@@ -143,11 +143,10 @@ public static partial class EngineHost
             () => publicUrl ?? HttpPublicUrl.FromEndpoint(httpListener?.IPEndPoint ?? throw new InvalidOperationException("the HTTP listener is not bound yet")),
             services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        // AddGrpcWire registers the health service (grpc.health.v1) as an IGrpcService itself.
         builder.Services.AddGrpcWire();
-        builder.Services.AddSingleton<GrpcHealthService>();
         builder.Services.AddSingleton<CallEventsService>();
         builder.Services.AddSingleton<CallsService>();
-        builder.Services.AddSingleton<IGrpcService>(services => services.GetRequiredService<GrpcHealthService>());
         builder.Services.AddSingleton<IGrpcService>(services => services.GetRequiredService<CallEventsService>());
         builder.Services.AddSingleton<IGrpcService>(services => services.GetRequiredService<CallsService>());
         builder.Services.AddSingleton<SipService>();
