@@ -7,6 +7,12 @@ namespace CallTracking.Engine.Events;
 /// </summary>
 public sealed class EventFilter
 {
+    // Read-only after construction; read concurrently by the feed's fan-out and the replay.
+    private readonly HashSet<Guid> _organisations;
+    private readonly HashSet<string> _trackingNumbers;
+    private readonly HashSet<Guid> _campaigns;
+    private readonly HashSet<string> _kinds;
+
     public EventFilter(IEnumerable<Guid> organisations, IEnumerable<string>? trackingNumbers = null, IEnumerable<Guid>? campaigns = null, IEnumerable<string>? kinds = null)
     {
         ArgumentNullException.ThrowIfNull(organisations);
@@ -24,12 +30,6 @@ public sealed class EventFilter
         _campaigns = [.. Campaigns];
         _kinds = new HashSet<string>(Kinds, StringComparer.Ordinal);
     }
-
-    // Read-only after construction; read concurrently by the feed's fan-out and the replay.
-    private readonly HashSet<Guid> _organisations;
-    private readonly HashSet<string> _trackingNumbers;
-    private readonly HashSet<Guid> _campaigns;
-    private readonly HashSet<string> _kinds;
 
     public Guid[] Organisations { get; }
 
