@@ -78,6 +78,29 @@ public sealed class EventFeedTests(PostgresServer server) : IClassFixture<Postgr
     }
 
     [Fact]
+    public async Task Event_writes_wait_for_the_event_order_lock_so_ids_commit_in_order()
+    {
+        await using var db = await EventsDatabase.CreateAsync(server);
+        var call = await db.StartCallAsync(db.Client);
+
+        // Another transaction holds the lock, as a writer between taking its id and committing would.
+        await using var holder = await db.DataSource.OpenConnectionAsync();
+        await using var transaction = await holder.BeginTransactionAsync();
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({CallRecordStore.EventOrderLockKey})", holder, transaction))
+        {
+            await take.ExecuteNonQueryAsync();
+        }
+
+        var write = db.DtmfAsync(call, db.Client);
+        await Task.Delay(500);
+        Assert.False(write.IsCompleted, "an event insert went ahead while another event transaction was open");
+
+        await transaction.CommitAsync();
+        var id = await write.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal((await db.EventIdsAsync())[^1], id);
+    }
+
+    [Fact]
     public async Task Two_feeds_on_one_database_each_see_the_events_either_node_writes()
     {
         await using var db = await EventsDatabase.CreateAsync(server);
