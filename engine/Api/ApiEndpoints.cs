@@ -1,6 +1,7 @@
 using CallTracking.Engine.Dashboard;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using CallTracking.Engine.Configuration;
 using Npgsql;
 
 namespace CallTracking.Engine.Api;
@@ -34,6 +35,8 @@ public static partial class ApiEndpoints
         services.TryAddSingleton<DashboardSessionStore>();
         services.AddSingleton<BearerAuthenticator>();
         services.AddSingleton<ApiDatabase>();
+        services.AddSingleton<CallQueries>();
+        services.AddSingleton(services => new RecordingStore(services.GetRequiredService<ApiDatabase>(), services.GetRequiredService<EngineSettings>().DataPath));
         return services;
     }
 
@@ -57,6 +60,7 @@ public static partial class ApiEndpoints
         MapPlans(v1);
         MapTrunks(v1);
         MapCalls(v1);
+        app.MapSignedRecordings();
         return app;
     }
 

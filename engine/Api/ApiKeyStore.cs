@@ -4,7 +4,7 @@ using NpgsqlTypes;
 namespace CallTracking.Engine.Api;
 
 /// <summary>API keys in the <c>api_keys</c> table: create, list, revoke, and authenticate a presented key.</summary>
-public sealed class ApiKeyStore
+public sealed class ApiKeyStore : IBearerAuthenticator
 {
     /// <summary>The label of a key created without <c>--name</c>.</summary>
     public const string DefaultName = "default";
@@ -144,4 +144,6 @@ public sealed class ApiKeyStore
         ordered.AddRange(visible.Where(id => id != organisationId));
         return new ApiPrincipal(prefix, organisationId, ordered);
     }
+
+    Task<ApiPrincipal?> IBearerAuthenticator.AuthenticateAsync(string bearer, CancellationToken cancellationToken) => AuthenticateAsync(bearer, cancellationToken);
 }

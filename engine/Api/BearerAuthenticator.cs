@@ -7,7 +7,7 @@ namespace CallTracking.Engine.Api;
 /// or a dashboard session token (<c>cts_…</c>, <see cref="DashboardSessionStore"/>). The scheme prefix picks the
 /// store, so a credential is looked up once, in the one table it can be in.
 /// </summary>
-public sealed class BearerAuthenticator
+public sealed class BearerAuthenticator : IBearerAuthenticator
 {
     private readonly ApiKeyStore _keys;
     private readonly DashboardSessionStore _sessions;

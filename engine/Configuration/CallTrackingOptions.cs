@@ -20,4 +20,8 @@ public sealed class CallTrackingOptions
     public DatabaseOptions Database { get; set; } = new();
 
     public IList<OrganisationOptions> Organisations { get; } = [];
+
+    public GrpcOptions Grpc { get; set; } = new();
+
+    public EventsOptions Events { get; set; } = new();
 }

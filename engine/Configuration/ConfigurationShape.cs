@@ -51,7 +51,9 @@ internal static class ConfigurationShape
                 ("Outside", Plan(null)))))))),
         ("Organisations", new ListNode(Section(("Name", Text), ("Parent", Text), ("TimeZone", Text)))),
         ("Data", Section(("Path", Text))),
-        ("Database", Section(("ConnectionString", Text), ("ServerBinaries", Text))));
+        ("Database", Section(("ConnectionString", Text), ("ServerBinaries", Text))),
+        ("Grpc", Section(("Listen", Text), ("Certificate", Section(("Path", Text), ("KeyPath", Text), ("Password", Text))))),
+        ("Events", Section(("SubscriberQueue", Integer))));
 
     // A plan stored as JSON: a number's Plan, plus the Name a provisioning file gives it.
     private static readonly SectionNode StoredPlan = StoredPlanShape();

@@ -20,4 +20,10 @@ public sealed record EngineSettings(
 
     /// <summary>Organisations listed under <c>Organisations</c> and those only numbers name (implicit), in that order.</summary>
     public IReadOnlyList<OrganisationSettings> Organisations { get; init; } = [];
+
+    /// <summary>The validated <c>Grpc</c> section (the HTTP/2 listener).</summary>
+    public GrpcSettings Grpc { get; init; } = GrpcSettings.Default;
+
+    /// <summary>The validated <c>Events</c> section.</summary>
+    public EventsSettings Events { get; init; } = EventsSettings.Default;
 }

@@ -59,6 +59,8 @@ public sealed partial class EngineSettingsValidator
         var numbers = ValidateNumbers(options.Numbers, trunks, organisations, faults);
         var dataPath = ValidateDataPath(options.Data, faults);
         var database = ValidateDatabase(options.Database, faults);
+        var grpc = ValidateGrpc(options.Grpc, faults);
+        var events = ValidateEvents(options.Events, faults);
         if (faults.Count > 0)
         {
             return SettingsValidationResult.Invalid(faults.AsReadOnly());
@@ -67,6 +69,8 @@ public sealed partial class EngineSettingsValidator
         return SettingsValidationResult.Valid(new EngineSettings(sip!, media!, trunks, numbers, dataPath!, database)
         {
             Organisations = organisations.AsReadOnly(),
+            Grpc = grpc!,
+            Events = events,
         });
     }
 

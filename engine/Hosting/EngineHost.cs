@@ -3,11 +3,17 @@ using CallTracking.Engine.Calls.Control;
 using CallTracking.Engine.Calls.Prompts;
 using CallTracking.Engine.Configuration;
 using CallTracking.Engine.Dashboard;
+using CallTracking.Engine.Events;
+using CallTracking.Engine.Grpc;
 using CallTracking.Engine.Provisioning;
 using CallTracking.Engine.Sip.Trunks;
 using CallTracking.Engine.Storage;
 using CallTracking.Engine.Tracking;
+using CallTracking.Grpc.Health;
+using CallTracking.Grpc.Server;
 using CallTracking.Media.Rtp;
+using Grpc.Health.V1;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace CallTracking.Engine.Hosting;
 
@@ -30,6 +36,12 @@ public static partial class EngineHost
             return Cli.CliExitCodes.Config;
         }
 
+        if (!HttpPublicUrl.TryParse(configuration[HttpPublicUrl.ConfigurationKey], out var publicUrl, out var publicUrlError))
+        {
+            await Console.Error.WriteLineAsync($"calltracking: configuration error{Environment.NewLine}  {HttpPublicUrl.ConfigurationKey}: {publicUrlError}").ConfigureAwait(false);
+            return Cli.CliExitCodes.Config;
+        }
+
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
 
         // The configuration was assembled and validated by the caller; use exactly it.
@@ -48,7 +60,34 @@ public static partial class EngineHost
         // Npgsql logs every command at Information; an operator needs its warnings and errors only.
         builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
 
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(http.Address, http.Port));
+        // Two listeners: Http:Listen for the REST API, signed links and gRPC-Web (HTTP/1.1, and HTTP/2 where TLS
+        // negotiates it), and Grpc:Listen for gRPC proper, HTTP/2 only, so cleartext clients speak h2c with prior
+        // knowledge (RFC 9113 §3.3). Kestrel writes the bound end point (port 0 picks one) back into the options.
+        ListenOptions? httpListener = null;
+        ListenOptions? grpcListener = null;
+        if (settings.Grpc.Certificate is not null)
+        {
+            builder.WebHost.UseKestrelHttpsConfiguration();
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(http.Address, http.Port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                httpListener = listen;
+            });
+            kestrel.Listen(settings.Grpc.Address, settings.Grpc.Port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                if (settings.Grpc.Certificate is { } certificate)
+                {
+                    listen.UseHttps(certificate);
+                }
+
+                grpcListener = listen;
+            });
+        });
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -96,12 +135,48 @@ public static partial class EngineHost
         builder.Services.AddHostedService(services => services.GetRequiredService<CallRecordWriter>());
         builder.Services.AddCallTrackingApi();
         builder.Services.AddCallTrackingDashboard();
+
+        // The event feed starts after the migrations (it reads max(id)) and stops before the database.
+        builder.Services.AddSingleton(new EventFeedOptions { SubscriberQueue = settings.Events.SubscriberQueue });
+        builder.Services.AddSingleton<EventStore>();
+        builder.Services.AddSingleton<EventFeed>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<EventFeed>());
+        // API keys and dashboard session tokens, for gRPC as for /v1.
+        builder.Services.AddSingleton<IBearerAuthenticator>(services => services.GetRequiredService<BearerAuthenticator>());
+        builder.Services.AddSingleton<GrpcAuthentication>();
+        builder.Services.AddSingleton(services => new RecordingLinks(
+            services.GetRequiredService<Npgsql.NpgsqlDataSource>(),
+            () => publicUrl ?? HttpPublicUrl.FromEndpoint(httpListener?.IPEndPoint ?? throw new InvalidOperationException("the HTTP listener is not bound yet")),
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        // AddGrpcWire registers the health service (grpc.health.v1) as an IGrpcService itself.
+        builder.Services.AddGrpcWire();
+        builder.Services.AddSingleton<CallEventsService>();
+        builder.Services.AddSingleton<CallsService>();
+        builder.Services.AddSingleton<IGrpcService>(services => services.GetRequiredService<CallEventsService>());
+        builder.Services.AddSingleton<IGrpcService>(services => services.GetRequiredService<CallsService>());
         builder.Services.AddSingleton<SipService>();
         builder.Services.AddHostedService(services => services.GetRequiredService<SipService>());
 
         await using var app = builder.Build();
+
+        // gRPC first: its requests (application/grpc*) must not meet the REST API's key check and problem pages.
+        app.UseGrpcWire();
         app.UseCallTrackingApi();
         app.MapCallTrackingDashboard();
+
+        // Health checkers (and load balancers) stop sending work as soon as shutdown begins (grpc.health.v1).
+        // Event streams end (UNAVAILABLE, with the id to resume after) at the same moment.
+        var health = app.Services.GetRequiredService<GrpcHealthService>();
+        var feed = app.Services.GetRequiredService<EventFeed>();
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            feed.EndSubscriptions();
+            foreach (var service in new[] { string.Empty, CallEventsService.ServiceName, CallsService.ServiceName })
+            {
+                health.SetStatus(service, HealthCheckResponse.Types.ServingStatus.NotServing);
+            }
+        });
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -125,17 +200,20 @@ public static partial class EngineHost
         }
         catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException or System.Net.Sockets.SocketException)
         {
-            // Kestrel could not bind Http:Listen (address in use, address not on this machine).
+            // Kestrel could not bind Http:Listen or Grpc:Listen (address in use, address not on this machine).
             LogStartFailed(app.Logger, e.Message);
-            await Console.Error.WriteLineAsync($"calltracking: cannot listen on {HttpListenAddress.ConfigurationKey}: {e.Message}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"calltracking: cannot listen on {HttpListenAddress.ConfigurationKey} or Grpc:Listen: {e.Message}").ConfigureAwait(false);
             return Cli.CliExitCodes.StartFailed;
         }
 
-        var server = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>();
-        var addresses = server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses ?? [];
-        foreach (var address in addresses)
+        if (httpListener?.IPEndPoint is { } httpEndPoint)
         {
-            LogHttpListening(app.Logger, address);
+            LogHttpListening(app.Logger, Url("http", httpEndPoint));
+        }
+
+        if (grpcListener?.IPEndPoint is { } grpcEndPoint)
+        {
+            LogGrpcListening(app.Logger, Url(settings.Grpc.Certificate is null ? "http" : "https", grpcEndPoint));
         }
 
         LogStarted(app.Logger, string.Join(", ", settings.Sip.Listen), settings.Trunks.Count, settings.Numbers.Count);
@@ -252,6 +330,13 @@ public static partial class EngineHost
             : $"database at version {latest:D4}").ConfigureAwait(false);
         return Cli.CliExitCodes.Ok;
     }
+
+    private static string Url(string scheme, System.Net.IPEndPoint endPoint) =>
+        endPoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"{scheme}://[{endPoint.Address}]:{endPoint.Port}" : $"{scheme}://{endPoint}";
+
+    /// <summary>Tests read the bound gRPC URL from this line: "gRPC listening on http://127.0.0.1:PORT" (https with a certificate).</summary>
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "gRPC listening on {Url}")]
+    private static partial void LogGrpcListening(ILogger logger, string url);
 
     /// <summary>Tests read the bound URL (port 0 picks one) from this line: "HTTP API listening on http://127.0.0.1:PORT".</summary>
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "HTTP API listening on {Url}")]

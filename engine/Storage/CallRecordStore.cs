@@ -13,6 +13,9 @@ namespace CallTracking.Engine.Storage;
 /// </summary>
 public sealed class CallRecordStore
 {
+    /// <summary>The transaction-scoped advisory lock that orders event commits by id ("CTEVENTS" in ASCII).</summary>
+    public const long EventOrderLockKey = 0x4354_4556_454E_5453;
+
     private readonly NpgsqlDataSource _dataSource;
 
     public CallRecordStore(NpgsqlDataSource dataSource)
@@ -270,8 +273,22 @@ public sealed class CallRecordStore
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        /// <summary>
+        /// Inserts the outbox row. Callers make it the transaction's last statement before commit, because it
+        /// first takes <see cref="EventOrderLockKey"/> until commit: ids come from an identity (a sequence, handed out
+        /// outside transaction order), so without the lock a transaction holding id 11 could commit before one
+        /// holding id 10, and a feed reading "id &gt; 10" after 11 was seen would skip 10 forever. Holding one lock
+        /// from taking the id to commit makes event-writing transactions commit in id order (PostgreSQL releases
+        /// locks only after the commit is visible), so "id &gt; cursor" never skips. The cost is that event commits
+        /// are serialised; the lock is held for one insert and the commit.
+        /// </summary>
         public async Task<long> AddEventAsync(Guid organisationId, Guid? callId, string kind, DateTimeOffset? occurredAt, string payloadJson, CancellationToken cancellationToken)
         {
+            await using (var order = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({EventOrderLockKey})", connection, transaction))
+            {
+                await order.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             await using var command = new NpgsqlCommand(
                 "INSERT INTO events (organisation_id, call_id, kind, occurred_at, payload) VALUES ($1, $2, $3, coalesce($4, now()), $5) RETURNING id",
                 connection,

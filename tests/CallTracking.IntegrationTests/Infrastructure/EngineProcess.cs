@@ -76,6 +76,16 @@ public sealed class EngineProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The gRPC endpoint (<c>http://127.0.0.1:PORT/</c>, h2c) from the engine's "gRPC listening on" line; null when it has not logged one.</summary>
+    public Uri? GrpcAddress
+    {
+        get
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(Log, @"gRPC listening on (https?://\S+)");
+            return match.Success ? new Uri(match.Groups[1].Value.TrimEnd('/') + "/") : null;
+        }
+    }
+
     public string CommandLine => _process.CommandLine;
 
     public int? ExitCode => _process.ExitCode;
@@ -100,10 +110,11 @@ public sealed class EngineProcess : IAsyncDisposable
             throw new FileNotFoundException("The engine is not in the test output folder; build the solution first.", engineDll);
         }
 
-        // The HTTP API on a port of its own unless the test chose one (a key given twice is a configuration error);
+        // The HTTP API and gRPC on ports of their own unless the test chose one (a key given twice is a configuration error);
         // its URL is read from the log.
         string[] http = arguments.Any(a => a.StartsWith("--Http:Listen", StringComparison.OrdinalIgnoreCase)) ? [] : ["--Http:Listen=http://127.0.0.1:0"];
-        string[] all = [engineDll, "run", "--config", configPath, $"--Data:Path={dataPath}", .. http, .. arguments];
+        string[] grpc = arguments.Any(a => a.StartsWith("--Grpc:Listen", StringComparison.OrdinalIgnoreCase)) ? [] : ["--Grpc:Listen=http://127.0.0.1:0"];
+        string[] all = [engineDll, "run", "--config", configPath, $"--Data:Path={dataPath}", .. http, .. grpc, .. arguments];
         var process = CapturedProcess.Start(DotnetHost(), all, directory.Path, directory.File("engine.log"));
         var engine = new EngineProcess(process, directory, sipPort);
         try

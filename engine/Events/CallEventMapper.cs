@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Text.Json;
+using CallTracking.Grpc.V1;
+using Kinds = CallTracking.Engine.Storage.CallEventKinds;
+using Google.Protobuf.WellKnownTypes;
+
+namespace CallTracking.Engine.Events;
+
+/// <summary>
+/// Turns a stored event (an <c>events</c> row and its call's number and campaign) into the
+/// <c>calltracking.v1.CallEvent</c> message. The typed detail is read from the payload JSON (camelCase, see
+/// <c>Storage/EventPayloads.cs</c> and the call controller's ringing/dtmf payloads) leniently: a member that is
+/// missing or of another type is left at its default, and a payload that is not a JSON object leaves the detail
+/// unset. <c>payload_json</c> always carries the payload as stored.
+/// </summary>
+public static class CallEventMapper
+{
+    public static CallEvent ToMessage(long id, string kind, DateTimeOffset occurredAt, Guid organisationId, Guid? callId, string? trackingNumber, Guid? campaignId, string payloadJson)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        ArgumentNullException.ThrowIfNull(payloadJson);
+        var message = new CallEvent
+        {
+            Id = id,
+            Kind = kind,
+            OccurredAt = Timestamp.FromDateTimeOffset(occurredAt),
+            OrganisationId = organisationId.ToString("D"),
+            CallId = callId?.ToString("D") ?? string.Empty,
+            TrackingNumber = trackingNumber ?? string.Empty,
+            CampaignId = campaignId?.ToString("D") ?? string.Empty,
+            PayloadJson = payloadJson,
+        };
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(payloadJson);
+        }
+        catch (JsonException)
+        {
+            return message;
+        }
+
+        using (document)
+        {
+            var p = document.RootElement;
+            if (p.ValueKind != JsonValueKind.Object)
+            {
+                return message;
+            }
+
+            switch (kind)
+            {
+                case Kinds.Started:
+                    message.Started = new CallStarted
+                    {
+                        CallerNumber = Text(p, "callerNumber"),
+                        CallerName = Text(p, "callerName"),
+                        CallerCountry = Text(p, "callerCountry"),
+                        CallerRegion = Text(p, "callerRegion"),
+                        Trunk = Text(p, "trunk"),
+                        TrackingNumberId = Text(p, "trackingNumberId"),
+                    };
+                    break;
+                case Kinds.Ringing:
+                    message.Ringing = new CallRinging { LegId = Text(p, "legId"), Destination = Text(p, "destination"), SipStatus = (int)Integer(p, "status") };
+                    break;
+                case Kinds.Answered:
+                    message.Answered = new CallAnswered { AnsweredAt = Time(p, "answeredAt") };
+                    break;
+                case Kinds.Bridged:
+                    message.Bridged = new CallBridged { LegId = Text(p, "legId"), Destination = Text(p, "destination"), AnsweredAt = Time(p, "answeredAt") };
+                    break;
+                case Kinds.Dtmf:
+                    message.Dtmf = new CallDtmf { Digit = Text(p, "digit"), DurationMs = (int)Integer(p, "durationMs") };
+                    break;
+                case Kinds.Ended:
+                    message.Ended = new CallEnded
+                    {
+                        EndedAt = Time(p, "endedAt"),
+                        Disposition = Text(p, "disposition"),
+                        HangupBy = Text(p, "hangupBy"),
+                        SipReason = Text(p, "sipReason"),
+                        RingSeconds = Number(p, "ringSeconds"),
+                        TalkSeconds = Number(p, "talkSeconds"),
+                    };
+                    break;
+                case Kinds.RecordingReady:
+                    message.RecordingReady = new RecordingReady
+                    {
+                        RecordingId = Text(p, "recordingId"),
+                        DurationMs = Integer(p, "durationMs"),
+                        Bytes = Integer(p, "bytes"),
+                        Codec = Text(p, "codec"),
+                        Channels = (int)Integer(p, "channels"),
+                        Error = Text(p, "error"),
+                    };
+                    break;
+                default:
+                    // A kind this version does not type: payload_json only.
+                    break;
+            }
+        }
+
+        return message;
+    }
+
+    private static string Text(JsonElement payload, string name) =>
+        payload.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() ?? string.Empty : string.Empty;
+
+    private static long Integer(JsonElement payload, string name) =>
+        payload.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : 0;
+
+    private static double Number(JsonElement payload, string name) =>
+        payload.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) ? number : 0;
+
+    private static Timestamp? Time(JsonElement payload, string name) =>
+        payload.TryGetProperty(name, out var value)
+        && value.ValueKind == JsonValueKind.String
+        && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
+            ? Timestamp.FromDateTimeOffset(time)
+            : null;
+}

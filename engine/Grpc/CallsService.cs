@@ -1,0 +1,160 @@
+using CallTracking.Engine.Api;
+using CallTracking.Engine.Events;
+using CallTracking.Grpc.Server;
+using CallTracking.Grpc.V1;
+using Google.Protobuf.WellKnownTypes;
+
+namespace CallTracking.Engine.Grpc;
+
+/// <summary>
+/// <c>calltracking.v1.Calls</c>: call records, recording links and transcripts, over the same queries as the
+/// REST API (<see cref="CallQueries"/>, <see cref="RecordingStore"/>). A call of an organisation the key may not
+/// see is NOT_FOUND, exactly as one that does not exist.
+/// </summary>
+public sealed class CallsService : IGrpcService
+{
+    public const string ServiceName = "calltracking.v1.Calls";
+    public const int DefaultPageSize = 50;
+    public const int MaximumPageSize = 500;
+    public const int DefaultLinkSeconds = 900;
+    public const int MinimumLinkSeconds = 60;
+    public const int MaximumLinkSeconds = 86_400;
+
+    private readonly GrpcAuthentication _authentication;
+    private readonly CallQueries _calls;
+    private readonly EventStore _events;
+    private readonly RecordingStore _recordings;
+    private readonly RecordingLinks _links;
+    private readonly ApiDatabase _db;
+
+    public CallsService(GrpcAuthentication authentication, CallQueries calls, EventStore events, RecordingStore recordings, RecordingLinks links, ApiDatabase db)
+    {
+        ArgumentNullException.ThrowIfNull(authentication);
+        ArgumentNullException.ThrowIfNull(calls);
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(recordings);
+        ArgumentNullException.ThrowIfNull(links);
+        ArgumentNullException.ThrowIfNull(db);
+        _authentication = authentication;
+        _calls = calls;
+        _events = events;
+        _recordings = recordings;
+        _links = links;
+        _db = db;
+    }
+
+    public void Register(GrpcMethodRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        registry.AddUnary<GetCallRequest, Call>(ServiceName, "GetCall", GetCallAsync);
+        registry.AddUnary<ListCallsRequest, ListCallsResponse>(ServiceName, "ListCalls", ListCallsAsync);
+        registry.AddUnary<GetRecordingLinkRequest, RecordingLink>(ServiceName, "GetRecordingLink", GetRecordingLinkAsync);
+        registry.AddUnary<GetTranscriptRequest, Transcript>(ServiceName, "GetTranscript", GetTranscriptAsync);
+    }
+
+    public async Task<Call> GetCallAsync(GetCallRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var principal = await _authentication.AuthenticateAsync(context).ConfigureAwait(false);
+        var id = GrpcArguments.Uuid(request.CallId, "call_id");
+        var ct = context.CancellationToken;
+        var call = await FindAsync(id, principal, ct).ConfigureAwait(false);
+        var names = await _db.ListAsync(
+            """
+            select (select n.name from tracking_numbers n where n.id = c.tracking_number_id),
+                   (select m.name from campaigns m where m.id = c.campaign_id)
+            from calls c where c.id = $1
+            """,
+            r => (Number: ApiDatabase.NullableText(r, 0), Campaign: ApiDatabase.NullableText(r, 1)),
+            ct,
+            ApiDatabase.Uuid(id)).ConfigureAwait(false);
+        var message = CallMessages.ToMessage(call, names.FirstOrDefault().Number, names.FirstOrDefault().Campaign);
+        message.Legs.AddRange((await _calls.LegsAsync(id, ct).ConfigureAwait(false)).Select(CallMessages.ToMessage));
+        message.Events.AddRange((await _events.ReadCallAsync(id, ct).ConfigureAwait(false)).Select(e => e.Message));
+        return message;
+    }
+
+    public async Task<ListCallsResponse> ListCallsAsync(ListCallsRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var principal = await _authentication.AuthenticateAsync(context).ConfigureAwait(false);
+        IReadOnlyList<Guid> scope = request.OrganisationId.Length == 0
+            ? principal.VisibleOrganisations
+            : [GrpcArguments.VisibleOrganisation(principal, request.OrganisationId, "organisation_id")];
+        var pageSize = request.PageSize == 0 ? DefaultPageSize : request.PageSize;
+        if (pageSize is < 1 or > MaximumPageSize)
+        {
+            throw new GrpcException(StatusCode.InvalidArgument, $"page_size: must be from 1 to {MaximumPageSize} (0 means {DefaultPageSize})");
+        }
+
+        if (request.Disposition.Length > 0 && !CallQueries.Dispositions.Contains(request.Disposition, StringComparer.Ordinal))
+        {
+            throw new GrpcException(StatusCode.InvalidArgument, $"disposition: must be one of {string.Join(", ", CallQueries.Dispositions)}");
+        }
+
+        (DateTimeOffset, Guid)? after = null;
+        if (request.PageToken.Length > 0)
+        {
+            after = CallPageToken.TryDecode(request.PageToken, out var startedAt, out var lastId)
+                ? (startedAt, lastId.Value)
+                : throw new GrpcException(StatusCode.InvalidArgument, "page_token: not a token this service issued");
+        }
+
+        var query = new CallListQuery(
+            From: request.StartedFrom?.ToDateTimeOffset(),
+            To: request.StartedBefore?.ToDateTimeOffset(),
+            TrackingNumber: request.TrackingNumber.Length == 0 ? null : GrpcArguments.TrackingNumber(request.TrackingNumber, "tracking_number"),
+            Campaign: GrpcArguments.OptionalUuid(request.CampaignId, "campaign_id"),
+            Disposition: request.Disposition.Length == 0 ? null : request.Disposition,
+            Text: request.Text.Length == 0 ? null : request.Text,
+            After: after);
+        var (calls, next) = await _calls.ListAsync(query, scope, pageSize, context.CancellationToken).ConfigureAwait(false);
+        var response = new ListCallsResponse { NextPageToken = next ?? string.Empty };
+        response.Calls.AddRange(calls.Select(c => CallMessages.ToMessage(c)));
+        return response;
+    }
+
+    public async Task<RecordingLink> GetRecordingLinkAsync(GetRecordingLinkRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var principal = await _authentication.AuthenticateAsync(context).ConfigureAwait(false);
+        var id = GrpcArguments.Uuid(request.CallId, "call_id");
+        var seconds = request.ExpiresInSeconds == 0 ? DefaultLinkSeconds : request.ExpiresInSeconds;
+        if (seconds is < MinimumLinkSeconds or > MaximumLinkSeconds)
+        {
+            throw new GrpcException(StatusCode.InvalidArgument, $"expires_in_seconds: must be from {MinimumLinkSeconds} to {MaximumLinkSeconds} (0 means {DefaultLinkSeconds})");
+        }
+
+        var ct = context.CancellationToken;
+        await FindAsync(id, principal, ct).ConfigureAwait(false);
+        var recording = await _recordings.FindAsync(id, ct).ConfigureAwait(false)
+            ?? throw new GrpcException(StatusCode.NotFound, $"call {id} has no recording");
+        var (url, expiresAt) = await _links.CreateAsync(id, TimeSpan.FromSeconds(seconds), ct).ConfigureAwait(false);
+        return new RecordingLink
+        {
+            Url = url.ToString(),
+            ExpiresAt = Timestamp.FromDateTimeOffset(expiresAt),
+            ContentType = "audio/ogg; codecs=opus",
+            DurationMs = recording.DurationMs ?? 0,
+            Bytes = recording.Bytes ?? new FileInfo(recording.Path).Length,
+        };
+    }
+
+    /// <summary>Transcription is not there yet: every call the key may see has status "none".</summary>
+    public async Task<Transcript> GetTranscriptAsync(GetTranscriptRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var principal = await _authentication.AuthenticateAsync(context).ConfigureAwait(false);
+        var id = GrpcArguments.Uuid(request.CallId, "call_id");
+        await FindAsync(id, principal, context.CancellationToken).ConfigureAwait(false);
+        return new Transcript { CallId = id.ToString("D"), Status = "none" };
+    }
+
+    private async Task<CallResource> FindAsync(Guid id, ApiPrincipal principal, CancellationToken cancellationToken) =>
+        await _calls.FindAsync(id, principal.VisibleOrganisations, cancellationToken).ConfigureAwait(false)
+        ?? throw new GrpcException(StatusCode.NotFound, $"call {id} not found");
+}
