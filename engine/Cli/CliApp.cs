@@ -222,8 +222,16 @@ public sealed class CliApp
                 69 (EX_UNAVAILABLE) when a SIP endpoint cannot be bound (port in use, address not here)
                 or the database cannot be started or reached.
                 """);
+            var role = new Option<string>("--role")
+            {
+                Description = "all (default): the whole engine; worker: only the transcription workers (database and recordings path, no SIP/HTTP/gRPC listeners; needs Transcription:Model).",
+                HelpName = "ROLE",
+                DefaultValueFactory = _ => "all",
+            };
+            role.AcceptOnlyFromAmong("all", "worker");
             _run.Options.Add(runConfig);
-            _run.SetAction((parse, ct) => app.RunEngineAsync(parse, parse.GetValue(runConfig), overrides, ct));
+            _run.Options.Add(role);
+            _run.SetAction((parse, ct) => app.RunEngineAsync(parse, parse.GetValue(runConfig), [.. overrides, new("Role", parse.GetValue(role))], ct));
 
             var checkConfig = ConfigOption();
             _check = new Command("check", """
