@@ -207,6 +207,7 @@ public sealed class CliApp
         private readonly Command _check;
         private readonly Command _provision;
         private readonly Command _keys;
+        private readonly Command _rules;
         private readonly Command _migrate;
 
         public Commands(CliApp app, IReadOnlyList<KeyValuePair<string, string?>> overrides)
@@ -258,6 +259,8 @@ public sealed class CliApp
 
             _provision = ProvisionCommand(app, overrides);
             _keys = KeysCommands(app, overrides);
+            _rules = RuleCommands.Create(ConfigOption, OrganisationOption, (parse, configFile, work, ct) =>
+                app.WithDatabaseAsync(parse, configFile, overrides, (dataSource, _, output, error) => work(dataSource, output, error), ct));
 
             Root = new RootCommand("CallTracking: a self-hosted SIP call-tracking engine.");
             Root.Subcommands.Add(_run);
@@ -265,13 +268,14 @@ public sealed class CliApp
             Root.Subcommands.Add(_migrate);
             Root.Subcommands.Add(_provision);
             Root.Subcommands.Add(_keys);
+            Root.Subcommands.Add(_rules);
             Root.Subcommands.Add(ModelCommands.Create(app._environment));
         }
 
         public RootCommand Root { get; }
 
         public bool TakesConfiguration(Command command) =>
-            command == _run || command == _check || command == _migrate || command == _provision || command.Parents.Contains(_keys);
+            command == _run || command == _check || command == _migrate || command == _provision || command.Parents.Contains(_keys) || command.Parents.Contains(_rules);
 
         private static Command ProvisionCommand(CliApp app, IReadOnlyList<KeyValuePair<string, string?>> overrides)
         {
