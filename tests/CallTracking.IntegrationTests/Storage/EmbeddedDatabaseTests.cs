@@ -24,7 +24,7 @@ public sealed class EmbeddedDatabaseTests
 
             await using var connection = new NpgsqlConnection(EmbeddedCluster.ConnectionString(dataPath));
             await connection.OpenAsync();
-            Assert.Equal([1], await VersionsAsync(connection));
+            Assert.Equal(CallTracking.Engine.Storage.MigrationRunner.Embedded.Select(m => m.Version), await VersionsAsync(connection));
             await using var insert = new NpgsqlCommand("INSERT INTO organisations (name) VALUES ($1)", connection);
             insert.Parameters.Add(new() { Value = organisation });
             await insert.ExecuteNonQueryAsync();
@@ -50,7 +50,7 @@ public sealed class EmbeddedDatabaseTests
             await using var count = new NpgsqlCommand("SELECT count(*) FROM organisations WHERE name = $1", connection);
             count.Parameters.Add(new() { Value = organisation });
             Assert.Equal(1L, await count.ExecuteScalarAsync());
-            Assert.Equal([1], await VersionsAsync(connection));
+            Assert.Equal(CallTracking.Engine.Storage.MigrationRunner.Embedded.Select(m => m.Version), await VersionsAsync(connection));
             Assert.Equal(0, await engine.StopAsync());
         }
 
