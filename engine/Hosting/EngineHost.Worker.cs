@@ -38,6 +38,14 @@ public static partial class EngineHost
             return Cli.CliExitCodes.Config;
         }
 
+        // An embedded cluster would be a database of the worker's own (or, adopted from an engine in the same
+        // Data:Path, stopped under that engine when the worker stops): workers share the engine's server.
+        if (settings.Database.IsEmbedded)
+        {
+            await Console.Error.WriteLineAsync($"calltracking: configuration error{Environment.NewLine}  Database:ConnectionString: the worker role works on the engine's database; set it to that PostgreSQL server (on the engine's own machine, raise Transcription:Workers instead)").ConfigureAwait(false);
+            return Cli.CliExitCodes.Config;
+        }
+
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory, DisableDefaults = true });
         builder.Configuration.AddConfiguration(configuration);
         builder.Logging.ClearProviders();
