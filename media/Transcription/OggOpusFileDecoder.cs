@@ -36,6 +36,7 @@ public static class OggOpusFileDecoder
         var partial = new List<byte>();
         long lastGranule = -1;
         uint? serial = null;
+        var position = 0;
         while (!file.IsEmpty)
         {
             var result = OggPageReader.TryRead(file, out var page, out var consumed);
@@ -47,7 +48,7 @@ public static class OggOpusFileDecoder
 
             if (result == OggPageReadResult.NotAPage)
             {
-                throw new InvalidDataException($"{name} is not an Ogg file (no page at byte {file.Length})");
+                throw new InvalidDataException($"{name} is not an Ogg file (no Ogg page at byte {position})");
             }
 
             if (result == OggPageReadResult.Page && (serial ??= page.SerialNumber) == page.SerialNumber)
@@ -77,6 +78,7 @@ public static class OggOpusFileDecoder
             }
 
             file = file[consumed..];
+            position += consumed;
         }
 
         if (packets.Count < 2 || !packets[0].AsSpan().StartsWith("OpusHead"u8) || packets[0].Length < OggOpusHeader.OpusHeadLength)
