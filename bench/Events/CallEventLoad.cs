@@ -69,9 +69,12 @@ internal sealed class CallEventLoad(CallRecordStore store, Guid organisationId)
             await store.EndCallAsync(new CallEnded(callId, organisationId, DateTimeOffset.UtcNow, CallDisposition.Answered) { HangupBy = HangupParty.Caller }, cancellationToken).ConfigureAwait(false);
             _committed[(key, CallEventKinds.Ended)] = Stopwatch.GetTimestamp();
         }
-        catch (Npgsql.NpgsqlException)
+        catch (Exception e) when (e is Npgsql.NpgsqlException or InvalidOperationException or TimeoutException)
         {
-            Interlocked.Increment(ref _failures);
+            if (Interlocked.Increment(ref _failures) == 1)
+            {
+                Console.Error.WriteLine($"    first write failure: {e.Message}");
+            }
         }
     }
 }

@@ -35,7 +35,9 @@ internal static class EventLatency
             return 1;
         }
 
-        var work = Directory.CreateTempSubdirectory("calltracking-event-latency-");
+        // Not CreateTempSubdirectory (mode 0700): the embedded cluster runs as the unprivileged 'postgres' user when
+        // we are root, and must be able to enter the folder.
+        var work = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"calltracking-event-latency-{Environment.ProcessId}"));
         Console.Error.WriteLine($"==> working in {work.FullName}");
         var database = new EmbeddedPostgres(Path.Combine(work.FullName, "db"), null, NullLogger<EmbeddedPostgres>.Instance);
         Process? engine = null;
@@ -43,7 +45,7 @@ internal static class EventLatency
         {
             Console.Error.WriteLine("==> starting PostgreSQL");
             await database.StartAsync(CancellationToken.None).ConfigureAwait(false);
-            await using var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = 200 }.ConnectionString);
+            await using var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = 40 }.ConnectionString);
             await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync(CancellationToken.None).ConfigureAwait(false);
             Guid organisationId;
             await using (var insert = dataSource.CreateCommand("INSERT INTO organisations (name) VALUES ('bench') RETURNING id"))
@@ -154,7 +156,7 @@ internal static class EventLatency
         var run = new Run(load.Calls, load.Committed.Count, latencies, missing, duplicates, outOfOrder, cpu, wall, load.Failures, failures);
         if (!quiet)
         {
-            Console.Error.WriteLine($"    {run.Events} events committed, {latencies.Count} receipts, missing {missing}, duplicates {duplicates}, out of order {outOfOrder}");
+            Console.Error.WriteLine($"    {run.Calls} calls started, {run.WriteFailures} failed to write; {run.Events} events committed, {latencies.Count} receipts, missing {missing}, duplicates {duplicates}, out of order {outOfOrder}");
         }
 
         return run;
@@ -185,7 +187,7 @@ internal static class EventLatency
             var perEvent = (high.Cpu.TotalMilliseconds / high.Events) - (low.Cpu.TotalMilliseconds / low.Events);
             Console.WriteLine();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"fan-out cost per subscriber per event: {1_000_000 * perEvent / (highN - lowN):F2} µs of engine CPU ((CPU per event at {highN} - at {lowN}) / {highN - lowN})"));
+                $"fan-out cost per subscriber per event: {1000 * perEvent / (highN - lowN):F2} µs of engine CPU ((CPU per event at {highN} - at {lowN}) / {highN - lowN})"));
         }
 
         foreach (var failure in latency.StreamFailures)

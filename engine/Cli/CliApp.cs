@@ -256,6 +256,7 @@ public sealed class CliApp
         private readonly Command _provision;
         private readonly Command _keys;
         private readonly Command _users;
+        private readonly Command _rules;
         private readonly Command _migrate;
 
         public Commands(CliApp app, IReadOnlyList<KeyValuePair<string, string?>> overrides)
@@ -271,8 +272,16 @@ public sealed class CliApp
                 69 (EX_UNAVAILABLE) when a SIP endpoint cannot be bound (port in use, address not here)
                 or the database cannot be started or reached.
                 """);
+            var role = new Option<string>("--role")
+            {
+                Description = "all (default): the whole engine; worker: only the transcription workers (database and recordings path, no SIP/HTTP/gRPC listeners; needs Transcription:Model).",
+                HelpName = "ROLE",
+                DefaultValueFactory = _ => "all",
+            };
+            role.AcceptOnlyFromAmong("all", "worker");
             _run.Options.Add(runConfig);
-            _run.SetAction((parse, ct) => app.RunEngineAsync(parse, parse.GetValue(runConfig), overrides, ct));
+            _run.Options.Add(role);
+            _run.SetAction((parse, ct) => app.RunEngineAsync(parse, parse.GetValue(runConfig), [.. overrides, new("Role", parse.GetValue(role))], ct));
 
             var checkConfig = ConfigOption();
             _check = new Command("check", """
@@ -300,6 +309,8 @@ public sealed class CliApp
             _provision = ProvisionCommand(app, overrides);
             _keys = KeysCommands(app, overrides);
             _users = UsersCommands(app, overrides);
+            _rules = RuleCommands.Create(ConfigOption, OrganisationOption, (parse, configFile, work, ct) =>
+                app.WithDatabaseAsync(parse, configFile, overrides, (dataSource, _, output, error) => work(dataSource, output, error), ct));
 
             Root = new RootCommand("CallTracking: a self-hosted SIP call-tracking engine.");
             Root.Subcommands.Add(_run);
@@ -307,6 +318,7 @@ public sealed class CliApp
             Root.Subcommands.Add(_migrate);
             Root.Subcommands.Add(_provision);
             Root.Subcommands.Add(_keys);
+            Root.Subcommands.Add(_rules);
             Root.Subcommands.Add(ModelCommands.Create(app._environment));
             Root.Subcommands.Add(_users);
         }
@@ -314,7 +326,7 @@ public sealed class CliApp
         public RootCommand Root { get; }
 
         public bool TakesConfiguration(Command command) =>
-            command == _run || command == _check || command == _migrate || command == _provision || command.Parents.Contains(_keys) || command.Parents.Contains(_users);
+            command == _run || command == _check || command == _migrate || command == _provision || command.Parents.Contains(_keys) || command.Parents.Contains(_users) || command.Parents.Contains(_rules);
 
         private static Command ProvisionCommand(CliApp app, IReadOnlyList<KeyValuePair<string, string?>> overrides)
         {

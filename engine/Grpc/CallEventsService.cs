@@ -52,6 +52,10 @@ public sealed class CallEventsService : IGrpcService
         try
         {
             using var subscription = _feed.Subscribe(filter, request.HasResumeAfter ? request.ResumeAfter : null);
+
+            // The subscription is registered: "from now" starts here. Say so at once (response headers) rather than
+            // with the first event, which may be minutes away; a dashboard shows "live" on it.
+            await context.WriteResponseHeadersAsync().ConfigureAwait(false);
             await foreach (var callEvent in subscription.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
             {
                 await stream.WriteAsync(callEvent, context.CancellationToken).ConfigureAwait(false);

@@ -29,6 +29,10 @@ public static partial class EngineHost
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(configuration);
+        if (IsWorkerRole(configuration))
+        {
+            return await RunWorkerAsync(settings, configuration, cancellationToken).ConfigureAwait(false);
+        }
 
         if (!HttpListenAddress.TryParse(configuration[HttpListenAddress.ConfigurationKey], out var http, out var httpError))
         {
@@ -103,7 +107,7 @@ public static partial class EngineHost
         builder.Services.AddHostedService(services => services.GetRequiredService<Transcription.TranscriptionService>());
         builder.Services.AddSingleton<StorageService>();
         builder.Services.AddSingleton(services => services.GetRequiredService<StorageService>().DataSource);
-        builder.Services.AddSingleton<CallRecordStore>();
+        AddTranscriptionJobs(builder.Services, configuration);
         builder.Services.AddSingleton<NumberLookup>();
         builder.Services.AddSingleton(services => new CallRecordWriter(
             services.GetRequiredService<CallRecordStore>(),
@@ -133,6 +137,7 @@ public static partial class EngineHost
             services.GetRequiredService<ILogger<RoutingDirectoryService>>()));
         builder.Services.AddHostedService(services => services.GetRequiredService<RoutingDirectoryService>());
         builder.Services.AddHostedService(services => services.GetRequiredService<CallRecordWriter>());
+        builder.Services.AddHostedService<Transcription.TranscriptionWorkerService>();
         builder.Services.AddCallTrackingApi();
         builder.Services.AddCallTrackingDashboard();
 

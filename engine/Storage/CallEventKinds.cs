@@ -10,4 +10,6 @@ public static class CallEventKinds
     public const string Bridged = "call.bridged";
     public const string Ended = "call.ended";
     public const string RecordingReady = "recording.ready";
+    public const string TranscriptReady = "transcript.ready";
+    public const string Tagged = "call.tagged";
 }

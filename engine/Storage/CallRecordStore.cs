@@ -24,6 +24,9 @@ public sealed class CallRecordStore
         _dataSource = dataSource;
     }
 
+    /// <summary>When set, <see cref="AddRecordingAsync"/> queues a transcription job for each recording made without error, in the same transaction.</summary>
+    public bool EnqueueTranscription { get; init; }
+
     /// <summary>Inserts the call, its inbound leg and <c>call.started</c>; returns <see cref="CallStarted.CallId"/>.</summary>
     public async Task<Guid> StartCallAsync(CallStarted call, CancellationToken cancellationToken)
     {
@@ -146,8 +149,27 @@ public sealed class CallRecordStore
             new RecordingReadyPayload(recording.CallId, recording.RecordingId, recording.Path, recording.DurationMs, recording.Bytes, recording.Codec, recording.Channels, recording.Error),
             EventPayloadJson.Default.RecordingReadyPayload);
         await scope.AddEventAsync(recording.OrganisationId, recording.CallId, CallEventKinds.RecordingReady, null, payload, cancellationToken).ConfigureAwait(false);
+        if (EnqueueTranscription && recording.Error is null && recording.Path is not null)
+        {
+            await scope.ExecuteAsync("INSERT INTO transcription_jobs (call_id, recording_id) VALUES ($1, $2)", cancellationToken, recording.CallId, recording.RecordingId).ConfigureAwait(false);
+        }
+
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
         return recording.RecordingId;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction whose events go through the outbox path of every other method
+    /// here (<see cref="OutboxEvents"/>), and commits when it returns: state written by others (transcripts, tags)
+    /// and its events commit together or not at all.
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, OutboxEvents, Task<T>> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        await using var scope = await BeginAsync(cancellationToken).ConfigureAwait(false);
+        var result = await work(scope.Connection, scope.Transaction, (organisationId, callId, kind, payloadJson, token) => scope.AddEventAsync(organisationId, callId, kind, null, payloadJson, token)).ConfigureAwait(false);
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
     }
 
     /// <summary>Inserts an outbound leg (no event: dialling is not news until the leg is bridged); returns <see cref="CallLegStarted.LegId"/>.</summary>
@@ -256,6 +278,10 @@ public sealed class CallRecordStore
     /// <summary>One connection and its transaction; disposing without commit rolls back.</summary>
     private sealed class Scope(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
     {
+        public NpgsqlConnection Connection => connection;
+
+        public NpgsqlTransaction Transaction => transaction;
+
         public NpgsqlCommand Command(string sql, params object?[] values)
         {
             var command = new NpgsqlCommand(sql, connection, transaction);

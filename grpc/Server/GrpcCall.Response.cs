@@ -57,6 +57,29 @@ internal sealed partial class GrpcCall
     }
 
     /// <summary>
+    /// Sends the response headers now, before any message (a no-op once they went out or the call ended), so a
+    /// client learns the call was accepted without waiting for the first message.
+    /// </summary>
+    public async Task WriteResponseHeadersAsync()
+    {
+        await _responseLock.WaitAsync(CancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_completed || _headersWritten)
+            {
+                return;
+            }
+
+            EnsureHeaders();
+            await _http.Response.BodyWriter.FlushAsync(CancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _responseLock.Release();
+        }
+    }
+
+    /// <summary>
     /// Sends the status: HTTP/2 trailers (or trailers-only), or the gRPC-Web trailer frame. The first status
     /// wins; false when one was sent already.
     /// </summary>
