@@ -13,7 +13,7 @@ namespace CallTracking.Bench.Events;
 /// <summary>
 /// Event latency from commit to a subscriber's receipt, and the engine's CPU cost of fan-out per subscriber.
 /// <c>dotnet calltracking-bench.dll event-latency [--subscribers 100] [--calls-per-second 50] [--seconds 20]
-/// [--fanout 1,25,100]</c>: starts its own PostgreSQL cluster and a Release engine against it, opens the
+/// [--fanout 0,25,100] [--writers 1]</c>: starts its own PostgreSQL cluster and a Release engine against it, opens the
 /// subscribers as separate HTTP/2 connections to the engine's gRPC endpoint, and writes calls into the database
 /// with the engine's own <see cref="CallRecordStore"/>, as a second engine node would. The engine learns of them
 /// only through LISTEN/NOTIFY and the events table: exactly the path a dashboard's events take.
@@ -25,6 +25,7 @@ internal static class EventLatency
         var subscribers = Option(args, "--subscribers", 100);
         var callsPerSecond = Option(args, "--calls-per-second", 50);
         var seconds = Option(args, "--seconds", 20);
+        var writers = Option(args, "--writers", 1);
         var fanout = (OptionText(args, "--fanout") ?? "1,25,100").Split(',').Select(int.Parse).ToArray();
 
         var root = RepositoryRoot();
@@ -64,16 +65,16 @@ internal static class EventLatency
             var store = new CallRecordStore(dataSource);
 
             // Warm-up: JIT, connection pools, the feed's first reads; not measured.
-            await MeasureAsync(grpc, key, store, organisationId, 2, callsPerSecond, 3, engine, quiet: true).ConfigureAwait(false);
+            await MeasureAsync(grpc, key, store, organisationId, 2, callsPerSecond, 3, writers, engine, quiet: true).ConfigureAwait(false);
 
             Console.Error.WriteLine($"==> latency: {subscribers} subscribers, {callsPerSecond} calls/s, {seconds} s");
-            var latency = await MeasureAsync(grpc, key, store, organisationId, subscribers, callsPerSecond, seconds, engine, quiet: false).ConfigureAwait(false);
+            var latency = await MeasureAsync(grpc, key, store, organisationId, subscribers, callsPerSecond, seconds, writers, engine, quiet: false).ConfigureAwait(false);
 
             var cost = new List<(int Subscribers, Run Run)>();
             foreach (var n in fanout)
             {
                 Console.Error.WriteLine($"==> fan-out: {n} subscribers, {callsPerSecond} calls/s, {Math.Max(5, seconds / 2)} s");
-                cost.Add((n, await MeasureAsync(grpc, key, store, organisationId, n, callsPerSecond, Math.Max(5, seconds / 2), engine, quiet: true).ConfigureAwait(false)));
+                cost.Add((n, await MeasureAsync(grpc, key, store, organisationId, n, callsPerSecond, Math.Max(5, seconds / 2), writers, engine, quiet: true).ConfigureAwait(false)));
             }
 
             Report(latency, subscribers, callsPerSecond, seconds, cost);
@@ -95,7 +96,7 @@ internal static class EventLatency
         }
     }
 
-    private static async Task<Run> MeasureAsync(Uri grpc, string key, CallRecordStore store, Guid organisationId, int subscriberCount, int callsPerSecond, int seconds, Process engine, bool quiet)
+    private static async Task<Run> MeasureAsync(Uri grpc, string key, CallRecordStore store, Guid organisationId, int subscriberCount, int callsPerSecond, int seconds, int writers, Process engine, bool quiet)
     {
         var streams = new List<GrpcStreamSubscriber>();
         using var stop = new CancellationTokenSource();
@@ -111,7 +112,7 @@ internal static class EventLatency
         engine.Refresh();
         var cpuBefore = engine.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        var load = new CallEventLoad(store, organisationId);
+        var load = new CallEventLoad(store, organisationId, writers);
         await load.RunAsync(callsPerSecond, TimeSpan.FromSeconds(seconds), CancellationToken.None).ConfigureAwait(false);
         await Task.Delay(1000).ConfigureAwait(false);
         engine.Refresh();

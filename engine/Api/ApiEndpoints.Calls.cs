@@ -58,6 +58,13 @@ public static partial class ApiEndpoints
             errors["disposition"] = [$"must be one of {string.Join(", ", CallQueries.Dispositions)}"];
         }
 
+        // Caller number or name, or words of the transcript (web-search syntax: "a phrase", or, -word).
+        var text = query["q"].ToString() is { Length: > 0 } q ? q.Trim() : null;
+        if (text is { Length: > 200 })
+        {
+            errors["q"] = ["must be at most 200 characters"];
+        }
+
         var limit = DefaultCallPageSize;
         if (query["limit"].ToString() is { Length: > 0 } l
             && (!int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaximumCallPageSize))
@@ -86,7 +93,7 @@ public static partial class ApiEndpoints
         }
 
         var (page, next) = await calls.ListAsync(
-            new CallListQuery(from, to, number, campaign, disposition, After: afterId is { } after ? (afterTime!.Value, after) : null),
+            new CallListQuery(from, to, number, campaign, disposition, text, After: afterId is { } after ? (afterTime!.Value, after) : null),
             context.Principal().VisibleOrganisations,
             limit,
             ct).ConfigureAwait(false);

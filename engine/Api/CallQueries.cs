@@ -52,7 +52,8 @@ public sealed class CallQueries
               and ($5::uuid is null or c.campaign_id = $5)
               and ($6::text is null or ($6 = 'in-progress' and c.disposition is null) or c.disposition = $6)
               and ($7::timestamptz is null or (c.started_at, c.id) < ($7, $8))
-              and ($10::text is null or strpos(lower(c.caller_number), lower($10)) > 0 or strpos(lower(c.caller_name), lower($10)) > 0)
+              and ($10::text is null or strpos(lower(c.caller_number), lower($10)) > 0 or strpos(lower(c.caller_name), lower($10)) > 0
+                   or {Transcription.TranscriptSearch.Predicate("c.id", "$10")})
             order by c.started_at desc, c.id desc
             limit $9
             """,

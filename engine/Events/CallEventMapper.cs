@@ -96,6 +96,29 @@ public static class CallEventMapper
                         Error = Text(p, "error"),
                     };
                     break;
+                case Kinds.TranscriptReady:
+                    message.TranscriptReady = new TranscriptReady
+                    {
+                        TranscriptId = Text(p, "transcriptId"),
+                        RecordingId = Text(p, "recordingId"),
+                        Language = Text(p, "language"),
+                        Segments = (int)Integer(p, "segments"),
+                        DurationMs = Integer(p, "durationMs"),
+                    };
+                    break;
+                case Kinds.Tagged:
+                    message.Tagged = new CallTagged
+                    {
+                        RuleId = Text(p, "ruleId"),
+                        Rule = Text(p, "rule"),
+                        Tag = Text(p, "tag"),
+                        ScoreDelta = (int)Integer(p, "scoreDelta"),
+                        Score = (int)Integer(p, "score"),
+                        Value = Text(p, "value"),
+                        Speaker = Text(p, "speaker"),
+                        Matched = Text(p, "matched"),
+                    };
+                    break;
                 default:
                     // A kind this version does not type: payload_json only.
                     break;

@@ -143,15 +143,44 @@ public sealed class CallsService : IGrpcService
         };
     }
 
-    /// <summary>Transcription is not there yet: every call the key may see has status "none".</summary>
+    /// <summary>
+    /// The call's newest transcript with its segments in time order: status "done" or "failed"; "pending" while a
+    /// transcription job waits or runs; "none" when the call was never queued (no recording, transcription off).
+    /// </summary>
     public async Task<Transcript> GetTranscriptAsync(GetTranscriptRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var principal = await _authentication.AuthenticateAsync(context).ConfigureAwait(false);
         var id = GrpcArguments.Uuid(request.CallId, "call_id");
-        await FindAsync(id, principal, context.CancellationToken).ConfigureAwait(false);
-        return new Transcript { CallId = id.ToString("D"), Status = "none" };
+        var ct = context.CancellationToken;
+        await FindAsync(id, principal, ct).ConfigureAwait(false);
+        var transcript = new Transcript { CallId = id.ToString("D"), Status = "none" };
+        var stored = (await _db.ListAsync(
+            "select id, status, language, error from transcripts where call_id = $1 order by created_at desc limit 1",
+            r => (Id: r.GetGuid(0), Status: r.GetString(1), Language: ApiDatabase.NullableText(r, 2), Error: ApiDatabase.NullableText(r, 3)),
+            ct,
+            ApiDatabase.Uuid(id)).ConfigureAwait(false)).FirstOrDefault();
+        if (stored.Id == Guid.Empty)
+        {
+            var queued = await _db.ListAsync(
+                "select 1 from transcription_jobs where call_id = $1 and state in ('queued', 'running') limit 1",
+                r => r.GetInt32(0),
+                ct,
+                ApiDatabase.Uuid(id)).ConfigureAwait(false);
+            transcript.Status = queued.Count > 0 ? "pending" : "none";
+            return transcript;
+        }
+
+        transcript.Status = stored.Status == "ready" ? "done" : "failed";
+        transcript.Language = stored.Language ?? string.Empty;
+        transcript.Error = stored.Error ?? string.Empty;
+        transcript.Segments.AddRange(await _db.ListAsync(
+            "select speaker, start_ms, end_ms, text from transcript_segments where transcript_id = $1 order by start_ms, end_ms, speaker",
+            r => new TranscriptSegment { Speaker = r.GetString(0), StartMs = r.GetInt64(1), EndMs = r.GetInt64(2), Text = r.GetString(3) },
+            ct,
+            ApiDatabase.Uuid(stored.Id)).ConfigureAwait(false));
+        return transcript;
     }
 
     private async Task<CallResource> FindAsync(Guid id, ApiPrincipal principal, CancellationToken cancellationToken) =>

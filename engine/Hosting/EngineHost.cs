@@ -78,7 +78,9 @@ public static partial class EngineHost
         {
             kestrel.Listen(http.Address, http.Port, listen =>
             {
-                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                // Http:Listen is cleartext: without TLS there is no ALPN to choose HTTP/2, so Kestrel would serve
+                // HTTP/1.1 anyway (and warn at every start). Browsers' gRPC-Web streams work over HTTP/1.1.
+                listen.Protocols = HttpProtocols.Http1;
                 httpListener = listen;
             });
             kestrel.Listen(settings.Grpc.Address, settings.Grpc.Port, listen =>

@@ -68,6 +68,16 @@ public sealed class CallEventMapperTests
     }
 
     [Fact]
+    public void Transcript_ready_and_call_tagged_are_typed_as_the_transcription_workers_write_them()
+    {
+        var transcript = Map("transcript.ready", """{"callId":"x","transcriptId":"t-1","recordingId":"rec-1","language":"en","segments":7,"durationMs":31500}""").TranscriptReady;
+        Assert.Equal(("t-1", "rec-1", "en", 7, 31500L), (transcript.TranscriptId, transcript.RecordingId, transcript.Language, transcript.Segments, transcript.DurationMs));
+
+        var tagged = Map("call.tagged", """{"callId":"x","ruleId":"r-1","rule":"booked","tag":"appointment","scoreDelta":20,"score":35,"value":"150","speaker":"business","matched":"booked an appointment"}""").Tagged;
+        Assert.Equal(("r-1", "booked", "appointment", 20, 35, "150", "business", "booked an appointment"), (tagged.RuleId, tagged.Rule, tagged.Tag, tagged.ScoreDelta, tagged.Score, tagged.Value, tagged.Speaker, tagged.Matched));
+    }
+
+    [Fact]
     public void An_unknown_kind_has_no_detail_but_its_payload_and_an_event_without_call_or_campaign_has_empty_ids()
     {
         var message = CallEventMapper.ToMessage(7, "call.transferred", At, Organisation, null, null, null, """{"to":"x"}""");
