@@ -52,6 +52,10 @@ public sealed class CallEventsService : IGrpcService
         try
         {
             using var subscription = _feed.Subscribe(filter, request.HasResumeAfter ? request.ResumeAfter : null);
+
+            // Subscribed: from here nothing is missed, so say so now. A quiet stream would otherwise send no headers
+            // until the first event, and a browser (fetch) or a client waiting for headers cannot tell it is live.
+            await stream.WriteResponseHeadersAsync(context.CancellationToken).ConfigureAwait(false);
             await foreach (var callEvent in subscription.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
             {
                 await stream.WriteAsync(callEvent, context.CancellationToken).ConfigureAwait(false);

@@ -57,6 +57,38 @@ internal sealed partial class GrpcCall
     }
 
     /// <summary>
+    /// Sends the response headers (200, the content type) without a message and flushes them, unless headers or
+    /// the status went out already. Afterwards the status can only go in trailers (no trailers-only response).
+    /// </summary>
+    public async Task WriteResponseHeadersAsync(CancellationToken cancellationToken)
+    {
+        using var linked = cancellationToken.CanBeCanceled && cancellationToken != CancellationToken
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, CancellationToken)
+            : null;
+        var token = linked?.Token ?? CancellationToken;
+        await _responseLock.WaitAsync(token).ConfigureAwait(false);
+        try
+        {
+            if (_completed || _headersWritten)
+            {
+                return;
+            }
+
+            EnsureHeaders();
+            await _http.Response.StartAsync(token).ConfigureAwait(false);
+            var flushed = await _http.Response.BodyWriter.FlushAsync(token).ConfigureAwait(false);
+            if (flushed.IsCanceled || flushed.IsCompleted)
+            {
+                throw new OperationCanceledException("The client is no longer receiving.", token);
+            }
+        }
+        finally
+        {
+            _responseLock.Release();
+        }
+    }
+
+    /// <summary>
     /// Sends the status: HTTP/2 trailers (or trailers-only), or the gRPC-Web trailer frame. The first status
     /// wins; false when one was sent already.
     /// </summary>
