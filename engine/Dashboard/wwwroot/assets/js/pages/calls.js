@@ -39,7 +39,7 @@ export function mount(main, { query, navigate }) {
     h('div', { class: 'field' }, h('label', { for: 'number' }, 'Tracking number'), numberSelect),
     h('div', { class: 'field' }, h('label', { for: 'campaign' }, 'Campaign'), campaignSelect),
     h('div', { class: 'field' }, h('label', { for: 'disposition' }, 'Result'), dispositionSelect),
-    input('q', 'Search', { type: 'search', placeholder: 'Caller, name or transcript' }),
+    input('q', 'Search', { type: 'search', placeholder: 'Number or name', title: 'Caller number, caller name or words from the transcript' }),
     h('div', { class: 'field actions' },
       h('button', { class: 'button primary', type: 'submit', 'data-testid': 'filter-apply' }, 'Apply'),
       h('a', { class: 'button ghost', href: '#/calls', 'data-testid': 'filter-clear' }, 'Clear')));
