@@ -64,6 +64,7 @@ public sealed class DashboardEngineFixture : IAsyncLifetime
         await File.WriteAllTextAsync(file, Provisioning);
 
         var sipPort = FreePorts.Next();
+        var httpPort = FreePorts.Next();
         var config = new
         {
             Sip = new { Listen = new[] { $"udp:127.0.0.1:{sipPort}", $"tcp:127.0.0.1:{sipPort}" } },
@@ -78,7 +79,16 @@ public sealed class DashboardEngineFixture : IAsyncLifetime
         };
 
         // The engine provisions the file as it starts: the plan's trunk is defined by its configuration.
-        _engine = await EngineProcess.StartAsync(Directory, sipPort, config, $"--Database:ConnectionString={Database}", $"--Provisioning:File={file}");
+        // Http:PublicUrl names localhost while the tests browse 127.0.0.1: signed links point at another origin than
+        // the page, as behind a proxy, and the dashboard must still play them.
+        _engine = await EngineProcess.StartAsync(
+            Directory,
+            sipPort,
+            config,
+            $"--Database:ConnectionString={Database}",
+            $"--Provisioning:File={file}",
+            $"--Http:Listen=http://127.0.0.1:{httpPort}",
+            $"--Http:PublicUrl=http://localhost:{httpPort}");
         Http.BaseAddress = await _engine.WaitForHttpBaseAddressAsync();
 
         foreach (var (organisation, user) in new[] { ("Acme", "alice"), ("Acme", "bob"), ("Other", "olga") })

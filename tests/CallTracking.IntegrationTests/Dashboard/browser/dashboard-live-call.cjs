@@ -10,14 +10,26 @@
 //                          with the time the engine committed call.started.
 'use strict';
 const fs = require('node:fs');
+const path = require('node:path');
+const { pathToFileURL } = require('node:url');
 const assert = require('node:assert/strict');
 const { withBrowser, screenshot, step } = require(process.env.CALLTRACKING_BROWSER_HELPER);
 
 const base = process.env.DASHBOARD_URL.replace(/\/$/, '');
 const byTestId = (page, id) => page.locator(`[data-testid="${id}"]`);
+const js = path.resolve(__dirname, '../../../../engine/Dashboard/wwwroot/assets/js');
 
 withBrowser(async ({ newPage }) => {
+  const M = await import(pathToFileURL(path.join(js, 'messages.js')));
   const page = await newPage({ viewport: { width: 1280, height: 900 } });
+  // What the engine answered to GetRecordingLink (the first gRPC-Web frame holds the message).
+  const links = [];
+  page.on('response', async (response) => {
+    if (!response.url().endsWith('/calltracking.v1.Calls/GetRecordingLink')) return;
+    const body = new Uint8Array(await response.body());
+    const length = new DataView(body.buffer, body.byteOffset + 1, 4).getUint32(0, false);
+    links.push(M.decode(M.RecordingLink, body.subarray(5, 5 + length)));
+  });
   const csp = [];
   page.on('console', (message) => { if (/Content Security Policy|Refused to/i.test(message.text())) csp.push(message.text()); });
 
@@ -120,8 +132,13 @@ withBrowser(async ({ newPage }) => {
   step('the recording (a signed link on the engine) plays to its end');
   const audio = byTestId(page, 'call-recording');
   await audio.waitFor();
-  const src = await audio.getAttribute('src');
-  assert.match(src, new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/recordings/${callId}\\?expires=\\d+&sig=`));
+  // The engine's link names Http:PublicUrl (localhost); the page plays it from its own origin (127.0.0.1).
+  assert.equal(links.length, 1);
+  assert.ok(links[0].url.startsWith(`${base.replace('127.0.0.1', 'localhost')}/recordings/${callId}?expires=`), links[0].url);
+  assert.equal(links[0].contentType, 'audio/ogg; codecs=opus');
+  const src = await audio.evaluate((element) => element.src);
+  assert.ok(src.startsWith(`${base}/recordings/${callId}?expires=`), src);
+  assert.match(src, /&sig=[A-Za-z0-9_-]+$/);
   await page.waitForFunction(() => document.querySelector('[data-testid="call-recording"]').readyState >= 1);
   await screenshot(page, 'call-page');
   const played = await audio.evaluate((element) => new Promise((resolve, reject) => {

@@ -24,6 +24,16 @@ function describe(event) {
   }
 }
 
+/**
+ * The signed link on this page's own origin. The engine builds it from Http:PublicUrl, which may name another
+ * host than the one this page was opened on (a proxy's name, localhost): this page was served by the same
+ * engine, and its Content-Security-Policy allows media from 'self' only.
+ */
+function sameOrigin(url) {
+  const link = new URL(url, location.href);
+  return link.origin === location.origin ? link.href : `${link.pathname}${link.search}`;
+}
+
 /** A leg's outcome: its final SIP status where it has one (outbound), otherwise what its times say. */
 function legResult(leg) {
   if (leg.finalStatus) return `${leg.finalStatus}${leg.reason ? ` ${leg.reason}` : ''}`;
@@ -50,7 +60,7 @@ export function mount(main, { callId }) {
     const status = h('p', { class: 'muted' }, 'Preparing the recording…');
     holder.append(status);
     call('getRecordingLink', { callId: c.id }, { signal }).then((link) => {
-      const audio = h('audio', { controls: true, preload: 'metadata', src: link.url, 'data-testid': 'call-recording', 'aria-label': 'Call recording' });
+      const audio = h('audio', { controls: true, preload: 'metadata', src: sameOrigin(link.url), 'data-testid': 'call-recording', 'aria-label': 'Call recording' });
       status.replaceWith(audio, h('p', { class: 'muted small' }, `Stereo: caller left, business right · ${ms(link.durationMs || c.recordingDurationMs)} · link valid until ${time(link.expiresAt)}`));
     }).catch((error) => {
       if (!signal.aborted) status.replaceWith(h('p', { class: 'muted', 'data-testid': 'recording-unavailable' }, `The recording cannot be played: ${error.grpcMessage ?? error.message}`));
@@ -133,12 +143,12 @@ export function mount(main, { callId }) {
       h('h2', { id: 'legs-title' }, 'Legs'),
       c.legs.length === 0 ? h('p', { class: 'muted' }, 'No destination was dialled.')
         : h('table', { class: 'table compact', 'data-testid': 'call-legs' },
-          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Destination'), h('th', { scope: 'col' }, 'Trunk'), h('th', { scope: 'col' }, 'Result'), h('th', { scope: 'col', class: 'numeric' }, 'Connected'))),
+          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Party'), h('th', { scope: 'col' }, 'Result'), h('th', { scope: 'col', class: 'numeric' }, 'Connected'))),
           h('tbody', {}, c.legs.map((leg) => h('tr', { 'data-testid': 'call-leg', dataset: { direction: leg.direction } },
+            // The trunk goes under the party: three columns fit the side panel.
             h('td', { class: 'phone-cell' }, leg.direction === 'inbound'
-              ? [phone(c.callerNumber), h('span', { class: 'leg-direction' }, 'Caller, inbound')]
-              : [destination(leg.destination) || '—', h('span', { class: 'leg-direction' }, 'Forwarded')]),
-            h('td', {}, leg.trunk || '—'),
+              ? [phone(c.callerNumber), h('span', { class: 'leg-direction' }, ['Caller', leg.trunk].filter(Boolean).join(' · via '))]
+              : [destination(leg.destination) || '—', h('span', { class: 'leg-direction' }, ['Forwarded', leg.trunk].filter(Boolean).join(' · via '))]),
             h('td', {}, legResult(leg)),
             h('td', { class: 'numeric' }, leg.answeredAt && leg.endedAt ? duration((leg.endedAt - leg.answeredAt) / 1000) : '—'))))));
 
