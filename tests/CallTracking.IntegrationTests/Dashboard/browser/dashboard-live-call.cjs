@@ -81,7 +81,7 @@ withBrowser(async ({ newPage }) => {
   const ended = page.locator(`[data-testid="ended-call"][data-call-id="${callId}"]`);
   await ended.waitFor({ timeout: 20_000 });
   assert.equal(await ended.getAttribute('data-disposition'), 'answered');
-  assert.match(await ended.textContent(), /Answered.*\+1 415-555-0123.*Landing page.*0:0[3-7]/);
+  assert.match(await ended.textContent(), /Answered.*\+1 415-555-0123.*Dana Whitfield.*Landing page.*0:0[3-7]/);
   await byTestId(page, 'board-empty').waitFor();
   await page.locator(`[data-testid="ended-call"][data-call-id="${callId}"][data-recording="ready"]`).waitFor({ timeout: 15_000 });
   await screenshot(page, 'board-ended');

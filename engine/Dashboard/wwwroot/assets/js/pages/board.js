@@ -53,7 +53,7 @@ export function mount(main, { live }) {
         h('span', { class: 'ended-top' },
           h('span', { class: `badge disposition-${c.disposition}` }, disposition(c.disposition)),
           recording === 'ready' ? h('span', { class: 'ended-recording', title: 'Recording ready' }, icon('play', 'Recording ready')) : null),
-        h('span', { class: 'ended-caller' }, phone(c.callerNumber)),
+        h('span', { class: 'ended-caller' }, phone(c.callerNumber), c.callerName ? h('span', { class: 'ended-name' }, c.callerName) : null),
         h('span', { class: 'muted' }, `${numberLabel(c.trackingNumber)} · ${duration(c.talkSeconds)} · ${time(c.endedAt)}`)));
   }
 
