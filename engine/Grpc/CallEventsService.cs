@@ -53,9 +53,9 @@ public sealed class CallEventsService : IGrpcService
         {
             using var subscription = _feed.Subscribe(filter, request.HasResumeAfter ? request.ResumeAfter : null);
 
-            // The subscription is registered: "from now" starts here. Say so at once (response headers) rather than
-            // with the first event, which may be minutes away; a dashboard shows "live" on it.
-            await context.WriteResponseHeadersAsync().ConfigureAwait(false);
+            // Subscribed: from here nothing is missed, so say so now. A quiet stream would otherwise send no headers
+            // until the first event, and a browser (fetch) or a client waiting for headers cannot tell it is live.
+            await stream.WriteResponseHeadersAsync(context.CancellationToken).ConfigureAwait(false);
             await foreach (var callEvent in subscription.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
             {
                 await stream.WriteAsync(callEvent, context.CancellationToken).ConfigureAwait(false);

@@ -7,7 +7,7 @@ namespace CallTracking.Engine.Grpc;
 /// <summary>The API's call records as <c>calltracking.v1</c> messages: absent values are the proto defaults (empty, 0, unset).</summary>
 internal static class CallMessages
 {
-    public static Call ToMessage(CallResource call, string? trackingNumberName = null, string? campaignName = null)
+    public static Call ToMessage(CallResource call, CallDetails? details)
     {
         var message = new Call
         {
@@ -15,9 +15,9 @@ internal static class CallMessages
             OrganisationId = call.OrganisationId.ToString("D"),
             TrackingNumber = call.TrackingNumber,
             TrackingNumberId = Id(call.TrackingNumberId),
-            TrackingNumberName = trackingNumberName ?? string.Empty,
+            TrackingNumberName = details?.TrackingNumberName ?? string.Empty,
             CampaignId = Id(call.CampaignId),
-            CampaignName = campaignName ?? string.Empty,
+            CampaignName = details?.CampaignName ?? string.Empty,
             Trunk = call.Trunk ?? string.Empty,
             CallerNumber = call.CallerNumber ?? string.Empty,
             CallerName = call.CallerName ?? string.Empty,
@@ -35,6 +35,7 @@ internal static class CallMessages
             JitterMs = call.JitterMs ?? 0,
             Mos = call.Mos ?? 0,
             HasRecording = call.HasRecording,
+            RecordingDurationMs = call.HasRecording ? details?.RecordingDurationMs ?? 0 : 0,
             SipCallId = call.SipCallId,
             TwilioCallSid = call.TwilioCallSid ?? string.Empty,
         };

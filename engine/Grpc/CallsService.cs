@@ -60,16 +60,8 @@ public sealed class CallsService : IGrpcService
         var id = GrpcArguments.Uuid(request.CallId, "call_id");
         var ct = context.CancellationToken;
         var call = await FindAsync(id, principal, ct).ConfigureAwait(false);
-        var names = await _db.ListAsync(
-            """
-            select (select n.name from tracking_numbers n where n.id = c.tracking_number_id),
-                   (select m.name from campaigns m where m.id = c.campaign_id)
-            from calls c where c.id = $1
-            """,
-            r => (Number: ApiDatabase.NullableText(r, 0), Campaign: ApiDatabase.NullableText(r, 1)),
-            ct,
-            ApiDatabase.Uuid(id)).ConfigureAwait(false);
-        var message = CallMessages.ToMessage(call, names.FirstOrDefault().Number, names.FirstOrDefault().Campaign);
+        var details = await DetailsAsync([id], ct).ConfigureAwait(false);
+        var message = CallMessages.ToMessage(call, details.GetValueOrDefault(id));
         message.Legs.AddRange((await _calls.LegsAsync(id, ct).ConfigureAwait(false)).Select(CallMessages.ToMessage));
         message.Events.AddRange((await _events.ReadCallAsync(id, ct).ConfigureAwait(false)).Select(e => e.Message));
         return message;
@@ -112,7 +104,8 @@ public sealed class CallsService : IGrpcService
             After: after);
         var (calls, next) = await _calls.ListAsync(query, scope, pageSize, context.CancellationToken).ConfigureAwait(false);
         var response = new ListCallsResponse { NextPageToken = next ?? string.Empty };
-        response.Calls.AddRange(calls.Select(c => CallMessages.ToMessage(c)));
+        var details = await DetailsAsync([.. calls.Select(c => c.Id)], context.CancellationToken).ConfigureAwait(false);
+        response.Calls.AddRange(calls.Select(c => CallMessages.ToMessage(c, details.GetValueOrDefault(c.Id))));
         return response;
     }
 
@@ -181,6 +174,34 @@ public sealed class CallsService : IGrpcService
             ct,
             ApiDatabase.Uuid(stored.Id)).ConfigureAwait(false));
         return transcript;
+    }
+
+    /// <summary>
+    /// What a <see cref="CallResource"/> does not carry but a <see cref="Call"/> message does, for a page of calls in
+    /// one query: the tracking number's and campaign's names, and the usable recording's length.
+    /// </summary>
+    private async Task<Dictionary<Guid, CallDetails>> DetailsAsync(IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var rows = await _db.ListAsync(
+            """
+            select c.id, n.name, m.name,
+                   (select r.duration_ms from recordings r
+                    where r.call_id = c.id and r.path is not null and r.error is null
+                    order by r.created_at desc, r.id desc limit 1)
+            from calls c
+            left join tracking_numbers n on n.id = c.tracking_number_id
+            left join campaigns m on m.id = c.campaign_id
+            where c.id = any($1)
+            """,
+            r => (Id: r.GetGuid(0), Details: new CallDetails(ApiDatabase.NullableText(r, 1), ApiDatabase.NullableText(r, 2), r.IsDBNull(3) ? null : r.GetInt64(3))),
+            cancellationToken,
+            ApiDatabase.P(ids.ToArray(), NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid)).ConfigureAwait(false);
+        return rows.ToDictionary(r => r.Id, r => r.Details);
     }
 
     private async Task<CallResource> FindAsync(Guid id, ApiPrincipal principal, CancellationToken cancellationToken) =>

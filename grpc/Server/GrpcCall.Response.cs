@@ -57,12 +57,16 @@ internal sealed partial class GrpcCall
     }
 
     /// <summary>
-    /// Sends the response headers now, before any message (a no-op once they went out or the call ended), so a
-    /// client learns the call was accepted without waiting for the first message.
+    /// Sends the response headers (200, the content type) without a message and flushes them, unless headers or
+    /// the status went out already. Afterwards the status can only go in trailers (no trailers-only response).
     /// </summary>
-    public async Task WriteResponseHeadersAsync()
+    public async Task WriteResponseHeadersAsync(CancellationToken cancellationToken)
     {
-        await _responseLock.WaitAsync(CancellationToken).ConfigureAwait(false);
+        using var linked = cancellationToken.CanBeCanceled && cancellationToken != CancellationToken
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, CancellationToken)
+            : null;
+        var token = linked?.Token ?? CancellationToken;
+        await _responseLock.WaitAsync(token).ConfigureAwait(false);
         try
         {
             if (_completed || _headersWritten)
@@ -71,7 +75,12 @@ internal sealed partial class GrpcCall
             }
 
             EnsureHeaders();
-            await _http.Response.BodyWriter.FlushAsync(CancellationToken).ConfigureAwait(false);
+            await _http.Response.StartAsync(token).ConfigureAwait(false);
+            var flushed = await _http.Response.BodyWriter.FlushAsync(token).ConfigureAwait(false);
+            if (flushed.IsCanceled || flushed.IsCompleted)
+            {
+                throw new OperationCanceledException("The client is no longer receiving.", token);
+            }
         }
         finally
         {

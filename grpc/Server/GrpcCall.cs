@@ -65,7 +65,7 @@ internal sealed partial class GrpcCall : IDisposable
             deadline = timeProvider.GetUtcNow() + duration;
         }
 
-        Context = new ServerCallContext(http, method, deadline, _cancellation.Token) { ResponseHeaderWriter = WriteResponseHeadersAsync };
+        Context = new ServerCallContext(http, method, deadline, _cancellation.Token);
         if (deadline is not null)
         {
             _deadlineTimer = timeProvider.CreateTimer(static state => ((GrpcCall)state!).OnDeadline(), this, timeout!.Value, Timeout.InfiniteTimeSpan);

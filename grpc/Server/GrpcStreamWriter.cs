@@ -7,4 +7,6 @@ internal sealed class GrpcStreamWriter<T>(GrpcCall call) : IServerStreamWriter<T
     where T : IMessage<T>
 {
     public Task WriteAsync(T message, CancellationToken cancellationToken = default) => call.WriteMessageAsync(message, cancellationToken);
+
+    public Task WriteResponseHeadersAsync(CancellationToken cancellationToken = default) => call.WriteResponseHeadersAsync(cancellationToken);
 }

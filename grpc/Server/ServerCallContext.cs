@@ -29,16 +29,6 @@ public sealed class ServerCallContext
     /// <summary>Request metadata: the request headers (lower-case names; binary <c>-bin</c> values still base64).</summary>
     public IHeaderDictionary RequestHeaders => HttpContext.Request.Headers;
 
-    /// <summary>
-    /// Sends the response headers before the first message, as grpc-dotnet's <c>WriteResponseHeadersAsync</c>: a
-    /// streaming client then knows its call was accepted (a subscription is registered) while no message has come.
-    /// Later messages and the status follow as usual; a no-op once headers went out or the call ended.
-    /// </summary>
-    public Task WriteResponseHeadersAsync() => ResponseHeaderWriter?.Invoke() ?? Task.CompletedTask;
-
-    /// <summary>Set by the wire layer; null for a context built outside a call (tests calling handlers directly).</summary>
-    internal Func<Task>? ResponseHeaderWriter { get; init; }
-
     /// <summary>The <c>authorization</c> metadata's bearer token, or null when there is none.</summary>
     public string? BearerToken
     {

@@ -9,6 +9,7 @@ using Npgsql;
 namespace CallTracking.IntegrationTests.Dashboard;
 
 /// <summary>The dashboard's HTTP surface on the engine as a process: static files, sign-in sessions, the users CLI.</summary>
+[Collection(SippCollection.Name)]
 public sealed class DashboardHttpTests(DashboardEngineFixture fixture) : IClassFixture<DashboardEngineFixture>
 {
     [Fact]
@@ -162,6 +163,33 @@ public sealed class DashboardHttpTests(DashboardEngineFixture fixture) : IClassF
         using var after = await GetAsync("/v1/organisations", token);
         Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
         Assert.Equal(78, (await EngineCli.RunAsync(fixture.Directory, fixture.Database, "users", "remove", "carol")).Code);
+    }
+
+    [Fact]
+    public async Task A_quiet_event_stream_over_grpc_web_sends_its_headers_at_once_for_a_session_token_and_an_API_key()
+    {
+        // alice: bob is throttled by the wrong-password test.
+        using var signIn = await SignInAsync("alice", DashboardEngineFixture.Password);
+        Assert.Equal(HttpStatusCode.Created, signIn.StatusCode);
+        var session = JsonDocument.Parse(await signIn.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString()!;
+        foreach (var bearer in new[] { session, fixture.ApiKey })
+        {
+            // An empty SubscribeRequest in one gRPC-Web frame (flag 0, length 0). No call is placed: no event comes,
+            // yet the headers must, or a browser's fetch() never resolves and the board never shows it is live.
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/calltracking.v1.CallEvents/Subscribe")
+            {
+                Content = new ByteArrayContent(new byte[5]),
+            };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc-web+proto");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+            request.Headers.Add("x-grpc-web", "1");
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            using var response = await fixture.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            // PROTOCOL-WEB.md: application/grpc-web means the +proto format.
+            Assert.Contains(response.Content.Headers.ContentType?.MediaType, new[] { "application/grpc-web", "application/grpc-web+proto" });
+            Assert.False(response.Headers.Contains("grpc-status"), "a trailers-only answer: the stream was refused");
+        }
     }
 
     private Task<HttpResponseMessage> SignInAsync(string username, string password) =>

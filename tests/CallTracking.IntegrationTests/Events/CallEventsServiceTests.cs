@@ -142,15 +142,25 @@ public sealed class CallEventsServiceTests(PostgresServer server) : IClassFixtur
     }
 
     [Fact]
-    public async Task Streams_end_unavailable_when_the_feed_stops()
+    public async Task Streams_send_their_headers_once_subscribed_and_end_unavailable_when_the_feed_stops()
     {
         await using var db = await EventsDatabase.CreateAsync(server);
         var feed = await db.StartFeedAsync();
         var service = db.EventsService(feed);
         var key = await db.KeyAsync("Client");
-        var stream = service.SubscribeAsync(new SubscribeRequest(), new ListStreamWriter<CallEvent>(), EventsDatabase.Context(key, Method));
+        var writer = new ListStreamWriter<CallEvent>();
+        var stream = service.SubscribeAsync(new SubscribeRequest(), writer, EventsDatabase.Context(key, Method));
         await WaitForSubscribersAsync(feed, 1);
 
+        // Subscribed with no event yet: the headers went out already, so a client knows the stream is live.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (!writer.HeadersSent && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(writer.HeadersSent);
+        Assert.Empty(writer.Items);
         feed.EndSubscriptions();
 
         var ended = await Assert.ThrowsAsync<GrpcException>(() => stream);

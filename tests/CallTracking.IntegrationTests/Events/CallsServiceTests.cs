@@ -77,6 +77,11 @@ public sealed class CallsServiceTests(PostgresServer server) : IClassFixture<Pos
 
         Assert.Equal(callId.ToString(), call.Id);
         Assert.Equal("Spring", call.CampaignName);
+
+        // The list carries the same names (a dashboard's list shows them; it has no other source for them).
+        var listed = Assert.Single((await _service.ListCallsAsync(new ListCallsRequest(), Context(_clientKey))).Calls, c => c.Id == callId.ToString());
+        Assert.Equal("Spring", listed.CampaignName);
+        Assert.Equal(call.TrackingNumberName, listed.TrackingNumberName);
         Assert.Equal("Ann Smith", call.CallerName);
         Assert.Equal("answered", call.Disposition);
         Assert.Equal(60, call.TalkSeconds);

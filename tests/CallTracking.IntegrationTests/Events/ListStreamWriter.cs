@@ -40,6 +40,16 @@ internal sealed class ListStreamWriter<T> : IServerStreamWriter<T>
         _written.Release();
     }
 
+    /// <summary>Whether the handler sent its response headers (<see cref="WriteResponseHeadersAsync"/>) before any message.</summary>
+    public bool HeadersSent { get; private set; }
+
+    public Task WriteResponseHeadersAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        HeadersSent = true;
+        return Task.CompletedTask;
+    }
+
     /// <summary>Waits until <paramref name="count"/> messages arrived (or fails after <paramref name="timeout"/>, default 20 s); returns them.</summary>
     public async Task<IReadOnlyList<T>> WaitForAsync(int count, TimeSpan? timeout = null)
     {

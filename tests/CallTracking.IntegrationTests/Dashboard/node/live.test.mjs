@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LiveCalls } from '../../../../engine/Dashboard/wwwroot/assets/js/live.js';
-import { duration, geography, mosRating, offset, phone } from '../../../../engine/Dashboard/wwwroot/assets/js/format.js';
+import { duration, geography, mosRating, offset, phone, timelineOffset } from '../../../../engine/Dashboard/wwwroot/assets/js/format.js';
 
 const at = (seconds) => new Date(Date.UTC(2026, 10, 1, 12, 0, seconds));
 const event = (id, kind, callId, fields = {}) => ({ id: BigInt(id), kind, callId, occurredAt: at(id), trackingNumber: '+15551230011', campaignId: 'c1', ...fields });
@@ -78,6 +78,9 @@ test('formatting: phone numbers, durations, places, call quality', () => {
   assert.equal(duration(3723), '1:02:03');
   assert.equal(duration(-5), '0:00');
   assert.equal(offset(at(10), at(7)), '+0:03');
+  assert.equal(timelineOffset(new Date(at(7).getTime() + 380), at(7)), '+0.3 s');
+  assert.equal(timelineOffset(at(66), at(7)), '+59.0 s');
+  assert.equal(timelineOffset(at(67), at(7)), '+1:00');
   assert.equal(geography('California', 'US'), 'California, United States');
   assert.equal(geography('', ''), '');
   assert.equal(mosRating(4.3), 'good');

@@ -54,6 +54,13 @@ export function offset(date, start) {
   return `+${duration((date.getTime() - start.getTime()) / 1000)}`;
 }
 
+/** Offset for a call's timeline: tenths of a second in the first minute ("+0.4 s", where most steps happen), "+1:06" after. */
+export function timelineOffset(date, start) {
+  if (!date || !start) return '';
+  const seconds = Math.max(0, (date.getTime() - start.getTime()) / 1000);
+  return seconds < 60 ? `+${(Math.floor(seconds * 10) / 10).toFixed(1)} s` : offset(date, start);
+}
+
 export const DISPOSITIONS = {
   answered: 'Answered',
   'no-answer': 'No answer',

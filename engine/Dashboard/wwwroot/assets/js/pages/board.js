@@ -27,26 +27,33 @@ export function mount(main, { live }) {
 
   function liveCard(c) {
     const geo = geography(c.callerRegion, c.callerCountry);
-    const stateText = c.state === 'ringing' && c.destination ? `Ringing ${destination(c.destination)}`
-      : c.state === 'connected' && c.destination ? `Connected to ${destination(c.destination)}` : c.stateText;
+    // The chip says the state in a word; where the call is going gets its own line (a long SIP URI fits there).
+    const target = c.destination ? destination(c.destination) : '';
+    const stateText = target && (c.state === 'ringing' || c.state === 'connected') ? `${c.stateText} ${c.state === 'ringing' ? '' : 'to '}${target}` : c.stateText;
     return h('li', { class: `live-card state-${c.state}`, 'data-testid': 'live-call', dataset: { callId: c.callId, state: c.state } },
       h('a', { class: 'card-link', href: `#/calls/${encodeURIComponent(c.callId)}`, 'aria-label': `Call from ${phone(c.callerNumber)}, ${stateText}` }),
       h('div', { class: 'card-top' },
-        h('span', { class: 'state-chip', 'data-testid': 'live-call-state' }, h('span', { class: 'pulse', 'aria-hidden': 'true' }), stateText),
+        h('span', { class: 'state-chip', 'data-testid': 'live-call-state' }, h('span', { class: 'pulse', 'aria-hidden': 'true' }), c.stateText),
         h('time', { class: 'live-duration', 'data-testid': 'live-call-duration', dataset: { started: c.startedAt.getTime() } }, duration((Date.now() - c.startedAt.getTime()) / 1000))),
       h('p', { class: 'caller', 'data-testid': 'live-call-caller' }, phone(c.callerNumber)),
       c.callerName ? h('p', { class: 'caller-name' }, c.callerName) : null,
       h('dl', { class: 'card-facts' },
         h('div', {}, h('dt', {}, icon('phone'), h('span', { class: 'visually-hidden' }, 'Tracking number')), h('dd', { 'data-testid': 'live-call-number' }, numberLabel(c.trackingNumber))),
         h('div', {}, h('dt', {}, icon('tag'), h('span', { class: 'visually-hidden' }, 'Campaign')), h('dd', { 'data-testid': 'live-call-campaign' }, campaignName(c.campaignId))),
-        h('div', {}, h('dt', {}, icon('pin'), h('span', { class: 'visually-hidden' }, 'Caller location')), h('dd', { 'data-testid': 'live-call-geo' }, geo || 'Unknown location'))));
+        h('div', {}, h('dt', {}, icon('pin'), h('span', { class: 'visually-hidden' }, 'Caller location')), h('dd', { 'data-testid': 'live-call-geo' }, geo || 'Unknown location')),
+        target ? h('div', { class: 'destination' }, h('dt', {}, icon('right'), h('span', { class: 'visually-hidden' }, c.state === 'connected' ? 'Connected to' : 'Ringing')),
+          h('dd', { 'data-testid': 'live-call-destination', title: target }, c.state === 'connected' ? `Connected to ${target}` : `Ringing ${target}`)) : null));
   }
 
   function endedCard(c) {
-    return h('li', { class: 'ended-card', 'data-testid': 'ended-call', dataset: { callId: c.callId, disposition: c.disposition } },
+    // recording: '' until recording.ready arrives, then 'ready' (or 'failed').
+    const recording = c.hasRecording === undefined ? '' : c.hasRecording ? 'ready' : 'failed';
+    return h('li', { class: 'ended-card', 'data-testid': 'ended-call', dataset: { callId: c.callId, disposition: c.disposition, recording } },
       h('a', { href: `#/calls/${encodeURIComponent(c.callId)}` },
-        h('span', { class: `badge disposition-${c.disposition}` }, disposition(c.disposition)),
-        h('span', { class: 'ended-caller' }, phone(c.callerNumber)),
+        h('span', { class: 'ended-top' },
+          h('span', { class: `badge disposition-${c.disposition}` }, disposition(c.disposition)),
+          recording === 'ready' ? h('span', { class: 'ended-recording', title: 'Recording ready' }, icon('play', 'Recording ready')) : null),
+        h('span', { class: 'ended-caller' }, phone(c.callerNumber), c.callerName ? h('span', { class: 'ended-name' }, c.callerName) : null),
         h('span', { class: 'muted' }, `${numberLabel(c.trackingNumber)} · ${duration(c.talkSeconds)} · ${time(c.endedAt)}`)));
   }
 

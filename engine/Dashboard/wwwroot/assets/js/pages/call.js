@@ -2,8 +2,11 @@
 // sounded (quality), the recording (Calls.GetRecordingLink → <audio>) and the transcript (Calls.GetTranscript).
 import { h, icon, replace } from '../dom.js';
 import { call } from '../session.js';
-import { destination, disposition, duration, fullDateTime, geography, mosRating, ms, offset, phone, time } from '../format.js';
+import { destination, disposition, duration, fullDateTime, geography, mosRating, ms, phone, time, timelineOffset } from '../format.js';
 import { GrpcError, StatusCode } from '../grpcweb.js';
+
+// Call.hangup_by values (calls.proto) as people read them.
+const HUNG_UP_BY = { caller: 'Caller', callee: 'Business', engine: 'Engine' };
 
 function describe(event) {
   switch (event.kind) {
@@ -14,11 +17,28 @@ function describe(event) {
     case 'call.dtmf': return `Caller pressed ${event.dtmf?.digit ?? '?'}`;
     case 'call.ended': {
       const e = event.ended ?? {};
-      return `Ended: ${disposition(e.disposition)}${e.hangupBy ? `, hung up by ${e.hangupBy}` : ''}${e.sipReason ? ` (${e.sipReason})` : ''}`;
+      return `Ended: ${disposition(e.disposition)}${e.hangupBy ? `, hung up by the ${HUNG_UP_BY[e.hangupBy]?.toLowerCase() ?? e.hangupBy}` : ''}${e.sipReason ? ` (${e.sipReason})` : ''}`;
     }
     case 'recording.ready': return event.recordingReady?.error ? `Recording failed: ${event.recordingReady.error}` : `Recording ready (${ms(event.recordingReady?.durationMs ?? 0)})`;
     default: return event.kind;
   }
+}
+
+/**
+ * The signed link on this page's own origin. The engine builds it from Http:PublicUrl, which may name another
+ * host than the one this page was opened on (a proxy's name, localhost): this page was served by the same
+ * engine, and its Content-Security-Policy allows media from 'self' only.
+ */
+function sameOrigin(url) {
+  const link = new URL(url, location.href);
+  return link.origin === location.origin ? link.href : `${link.pathname}${link.search}`;
+}
+
+/** A leg's outcome: its final SIP status where it has one (outbound), otherwise what its times say. */
+function legResult(leg) {
+  if (leg.finalStatus) return `${leg.finalStatus}${leg.reason ? ` ${leg.reason}` : ''}`;
+  if (leg.endedAt) return leg.answeredAt ? 'Answered' : 'Not answered';
+  return leg.answeredAt ? 'Connected' : 'Ringing…';
 }
 
 const fact = (label, value, testid) => h('div', { class: 'fact' }, h('dt', {}, label), h('dd', { 'data-testid': testid }, value || '—'));
@@ -40,7 +60,7 @@ export function mount(main, { callId }) {
     const status = h('p', { class: 'muted' }, 'Preparing the recording…');
     holder.append(status);
     call('getRecordingLink', { callId: c.id }, { signal }).then((link) => {
-      const audio = h('audio', { controls: true, preload: 'metadata', src: link.url, 'data-testid': 'call-recording', 'aria-label': 'Call recording' });
+      const audio = h('audio', { controls: true, preload: 'metadata', src: sameOrigin(link.url), 'data-testid': 'call-recording', 'aria-label': 'Call recording' });
       status.replaceWith(audio, h('p', { class: 'muted small' }, `Stereo: caller left, business right · ${ms(link.durationMs || c.recordingDurationMs)} · link valid until ${time(link.expiresAt)}`));
     }).catch((error) => {
       if (!signal.aborted) status.replaceWith(h('p', { class: 'muted', 'data-testid': 'recording-unavailable' }, `The recording cannot be played: ${error.grpcMessage ?? error.message}`));
@@ -73,7 +93,8 @@ export function mount(main, { callId }) {
       c = await call('getCall', { callId }, { signal });
     } catch (error) {
       if (signal.aborted) return;
-      const notFound = error instanceof GrpcError && error.code === StatusCode.NOT_FOUND;
+      // An id that is not a UUID (a mangled link) is INVALID_ARGUMENT: for the reader, no such call either.
+      const notFound = error instanceof GrpcError && (error.code === StatusCode.NOT_FOUND || error.code === StatusCode.INVALID_ARGUMENT);
       replace(main, h('div', { class: 'page call-page' },
         h('a', { class: 'back', href: '#/calls' }, icon('left'), 'All calls'),
         h('div', { class: 'empty-state error', role: 'alert', 'data-testid': 'call-error' },
@@ -100,7 +121,7 @@ export function mount(main, { callId }) {
         fact('Tracking number', c.trackingNumberName ? `${c.trackingNumberName} · ${phone(c.trackingNumber)}` : phone(c.trackingNumber), 'call-tracking-number'),
         fact('Campaign', c.campaignName || 'None', 'call-campaign'),
         fact('Trunk', c.trunk, 'call-trunk'),
-        fact('Hung up by', c.hangupBy, 'call-hangup-by'),
+        fact('Hung up by', HUNG_UP_BY[c.hangupBy] ?? c.hangupBy, 'call-hangup-by'),
         fact('SIP Call-ID', c.sipCallId, 'call-sip-call-id'),
         c.twilioCallSid ? fact('Twilio CallSid', c.twilioCallSid, 'call-twilio-sid') : null));
 
@@ -115,18 +136,20 @@ export function mount(main, { callId }) {
       h('h2', { id: 'timeline-title' }, 'Timeline'),
       c.events.length === 0 ? h('p', { class: 'muted' }, 'No events recorded.')
         : h('ol', { class: 'timeline', 'data-testid': 'call-timeline' }, c.events.map((e) => h('li', { class: `kind-${e.kind.replace('.', '-')}`, 'data-testid': 'timeline-event', dataset: { kind: e.kind } },
-          h('time', { datetime: e.occurredAt?.toISOString(), title: fullDateTime(e.occurredAt) }, offset(e.occurredAt, c.startedAt) || time(e.occurredAt)),
+          h('time', { datetime: e.occurredAt?.toISOString(), title: fullDateTime(e.occurredAt) }, timelineOffset(e.occurredAt, c.startedAt) || time(e.occurredAt)),
           h('span', {}, describe(e))))));
 
     const legs = h('section', { class: 'panel', 'aria-labelledby': 'legs-title' },
       h('h2', { id: 'legs-title' }, 'Legs'),
       c.legs.length === 0 ? h('p', { class: 'muted' }, 'No destination was dialled.')
         : h('table', { class: 'table compact', 'data-testid': 'call-legs' },
-          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Destination'), h('th', { scope: 'col' }, 'Trunk'), h('th', { scope: 'col' }, 'Result'), h('th', { scope: 'col', class: 'numeric' }, 'Connected'))),
+          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Party'), h('th', { scope: 'col' }, 'Result'), h('th', { scope: 'col', class: 'numeric' }, 'Connected'))),
           h('tbody', {}, c.legs.map((leg) => h('tr', { 'data-testid': 'call-leg', dataset: { direction: leg.direction } },
-            h('td', {}, destination(leg.destination) || (leg.direction === 'inbound' ? 'Caller' : '—')),
-            h('td', {}, leg.trunk || '—'),
-            h('td', {}, leg.finalStatus ? `${leg.finalStatus}${leg.reason ? ` ${leg.reason}` : ''}` : 'Pending'),
+            // The trunk goes under the party: three columns fit the side panel.
+            h('td', { class: 'phone-cell' }, leg.direction === 'inbound'
+              ? [phone(c.callerNumber), h('span', { class: 'leg-direction' }, ['Caller', leg.trunk].filter(Boolean).join(' · via '))]
+              : [destination(leg.destination) || '—', h('span', { class: 'leg-direction' }, ['Forwarded', leg.trunk].filter(Boolean).join(' · via '))]),
+            h('td', {}, legResult(leg)),
             h('td', { class: 'numeric' }, leg.answeredAt && leg.endedAt ? duration((leg.endedAt - leg.answeredAt) / 1000) : '—'))))));
 
     replace(main, h('div', { class: 'page call-page', 'data-testid': 'call-page', dataset: { callId: c.id } },

@@ -39,7 +39,7 @@ export function mount(main, { query, navigate }) {
     h('div', { class: 'field' }, h('label', { for: 'number' }, 'Tracking number'), numberSelect),
     h('div', { class: 'field' }, h('label', { for: 'campaign' }, 'Campaign'), campaignSelect),
     h('div', { class: 'field' }, h('label', { for: 'disposition' }, 'Result'), dispositionSelect),
-    input('q', 'Search', { type: 'search', placeholder: 'Caller, name or transcript' }),
+    input('q', 'Search', { type: 'search', placeholder: 'Search calls', title: 'Caller number, caller name or words from the transcript' }),
     h('div', { class: 'field actions' },
       h('button', { class: 'button primary', type: 'submit', 'data-testid': 'filter-apply' }, 'Apply'),
       h('a', { class: 'button ghost', href: '#/calls', 'data-testid': 'filter-clear' }, 'Clear')));
@@ -49,11 +49,12 @@ export function mount(main, { query, navigate }) {
   const next = h('button', { class: 'button', type: 'button', 'data-testid': 'page-next', disabled: true }, 'Older', icon('right'));
   const pageLabel = h('span', { class: 'muted', 'data-testid': 'page-number' });
 
+  const pager = h('nav', { class: 'pager', 'aria-label': 'Pages', hidden: true }, prev, pageLabel, next);
   replace(main, h('div', { class: 'page calls' },
     h('header', { class: 'page-header' }, h('div', {}, h('h1', {}, 'Calls'), h('p', { class: 'muted' }, 'Every call to your tracking numbers, newest first.'))),
     form,
     results,
-    h('nav', { class: 'pager', 'aria-label': 'Pages' }, prev, pageLabel, next)));
+    pager));
 
   function request() {
     const r = { pageSize: PAGE_SIZE, pageToken: tokens.at(-1) };
@@ -107,6 +108,8 @@ export function mount(main, { query, navigate }) {
       next.disabled = !page.nextPageToken;
       next.onclick = () => { tokens.push(page.nextPageToken); load(); };
       pageLabel.textContent = `Page ${tokens.length}`;
+      // One page of results needs no pager.
+      pager.hidden = tokens.length <= 1 && !page.nextPageToken;
     } catch (error) {
       if (controller.signal.aborted) return;
       const detail = error instanceof GrpcError && error.code === StatusCode.INVALID_ARGUMENT ? `Check the filters: ${error.grpcMessage}` : error.message;
