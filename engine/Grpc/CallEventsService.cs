@@ -9,19 +9,22 @@ namespace CallTracking.Engine.Grpc;
 /// to what its key may see. Ends RESOURCE_EXHAUSTED when the client reads too slowly (its queue filled) and
 /// UNAVAILABLE when the engine stops; both tell the client the id to resume after.
 /// </summary>
-public sealed class CallEventsService : IGrpcService
+public sealed partial class CallEventsService : IGrpcService
 {
     public const string ServiceName = "calltracking.v1.CallEvents";
 
     private readonly EventFeed _feed;
     private readonly GrpcAuthentication _authentication;
+    private readonly ILogger _logger;
 
-    public CallEventsService(EventFeed feed, GrpcAuthentication authentication)
+    public CallEventsService(EventFeed feed, GrpcAuthentication authentication, ILogger<CallEventsService> logger)
     {
         ArgumentNullException.ThrowIfNull(feed);
         ArgumentNullException.ThrowIfNull(authentication);
+        ArgumentNullException.ThrowIfNull(logger);
         _feed = feed;
         _authentication = authentication;
+        _logger = logger;
     }
 
     public void Register(GrpcMethodRegistry registry)
@@ -49,9 +52,11 @@ public sealed class CallEventsService : IGrpcService
             throw new GrpcException(StatusCode.InvalidArgument, "resume_after: an event id is never negative");
         }
 
+        EventSubscription? subscription = null;
         try
         {
-            using var subscription = _feed.Subscribe(filter, request.HasResumeAfter ? request.ResumeAfter : null);
+            subscription = _feed.Subscribe(filter, request.HasResumeAfter ? request.ResumeAfter : null);
+            LogOpened(subscription.StartCursor, request.HasResumeAfter ? request.ResumeAfter : null, _feed.SubscriberCount);
             await foreach (var callEvent in subscription.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
             {
                 await stream.WriteAsync(callEvent, context.CancellationToken).ConfigureAwait(false);
@@ -65,5 +70,21 @@ public sealed class CallEventsService : IGrpcService
         {
             throw new GrpcException(StatusCode.Unavailable, $"the engine is shutting down; reconnect with resume_after={e.ResumeAfter}");
         }
+        finally
+        {
+            if (subscription is not null)
+            {
+                subscription.Dispose();
+                LogClosed(subscription.LastDeliveredId, context.CancellationToken.IsCancellationRequested, _feed.SubscriberCount);
+            }
+        }
     }
+
+    // Debug: an operator counts streams with the calltracking.events.subscribers gauge; these lines say when one
+    // came and went (tests read them to know a stream is registered before they make events happen).
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Event stream opened at event {Cursor} (resume_after {ResumeAfter}); {Subscribers} subscribers on this node")]
+    private partial void LogOpened(long cursor, long? resumeAfter, int subscribers);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Event stream closed after event {LastId} (cancelled: {Cancelled}); {Subscribers} subscribers on this node")]
+    private partial void LogClosed(long lastId, bool cancelled, int subscribers);
 }

@@ -79,7 +79,7 @@ internal sealed class EventsDatabase : IAsyncDisposable
         return feed;
     }
 
-    public CallEventsService EventsService(EventFeed feed) => new(feed, new GrpcAuthentication(Keys, Meters));
+    public CallEventsService EventsService(EventFeed feed) => new(feed, new GrpcAuthentication(Keys, Meters), Microsoft.Extensions.Logging.Abstractions.NullLogger<CallEventsService>.Instance);
 
     /// <summary>A new API key of the organisation named <paramref name="organisation"/>.</summary>
     public async Task<string> KeyAsync(string organisation) => (await Keys.CreateAsync(organisation, "test", CancellationToken.None))!.Key;
