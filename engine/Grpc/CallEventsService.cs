@@ -15,15 +15,18 @@ public sealed partial class CallEventsService : IGrpcService
 
     private readonly EventFeed _feed;
     private readonly GrpcAuthentication _authentication;
+    private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger _logger;
 
-    public CallEventsService(EventFeed feed, GrpcAuthentication authentication, ILogger<CallEventsService> logger)
+    public CallEventsService(EventFeed feed, GrpcAuthentication authentication, IHostApplicationLifetime lifetime, ILogger<CallEventsService> logger)
     {
         ArgumentNullException.ThrowIfNull(feed);
         ArgumentNullException.ThrowIfNull(authentication);
+        ArgumentNullException.ThrowIfNull(lifetime);
         ArgumentNullException.ThrowIfNull(logger);
         _feed = feed;
         _authentication = authentication;
+        _lifetime = lifetime;
         _logger = logger;
     }
 
@@ -69,6 +72,13 @@ public sealed partial class CallEventsService : IGrpcService
         catch (SubscriptionEndedException e)
         {
             throw new GrpcException(StatusCode.Unavailable, $"the engine is shutting down; reconnect with resume_after={e.ResumeAfter}");
+        }
+        catch (OperationCanceledException) when (subscription is not null && _lifetime.ApplicationStopping.IsCancellationRequested && !context.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The call's token also fires when the server stops, and it fires before the feed ends its subscriptions
+            // (the call registered on ApplicationStopping later, and callbacks run last-registered first): the stream
+            // ends UNAVAILABLE with its resume point either way. Past a deadline the dispatcher reports DEADLINE_EXCEEDED.
+            throw new GrpcException(StatusCode.Unavailable, $"the engine is shutting down; reconnect with resume_after={subscription.LastDeliveredId}");
         }
         finally
         {
