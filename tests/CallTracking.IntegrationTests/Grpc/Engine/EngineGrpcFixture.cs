@@ -186,6 +186,14 @@ public sealed partial class EngineGrpcFixture : IAsyncLifetime
         return ids;
     }
 
+    /// <summary>Acme's calls in ListCalls order (started_at, then id, descending).</summary>
+    public Task<List<Guid>> AcmeCallsNewestFirstAsync() =>
+        ReadAsync("select id from calls where organisation_id = $1 order by started_at desc, id desc", Acme, r => r.GetGuid(0));
+
+    /// <summary>The ids of the stored events of calls attributed to <paramref name="campaign"/>, in order.</summary>
+    public Task<List<long>> EventsOfCampaignAsync(Guid campaign) =>
+        ReadAsync("select e.id from events e join calls c on c.id = e.call_id where c.campaign_id = $1 order by e.id", campaign, r => r.GetInt64(0));
+
     /// <summary>The events table's rows of these calls: (id, kind, call), in id order.</summary>
     public async Task<List<(long Id, string Kind, Guid Call)>> EventsOfAsync(IEnumerable<Guid> calls)
     {
@@ -261,6 +269,22 @@ public sealed partial class EngineGrpcFixture : IAsyncLifetime
         }
 
         return $"{engine.GrpcAddress.Host}:{engine.GrpcAddress.Port.ToString(CultureInfo.InvariantCulture)}";
+    }
+
+    private async Task<List<T>> ReadAsync<T>(string sql, object parameter, Func<NpgsqlDataReader, T> row)
+    {
+        await using var connection = new NpgsqlConnection(Database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.Add(new() { Value = parameter });
+        var rows = new List<T>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(row(reader));
+        }
+
+        return rows;
     }
 
     private async Task<string> CreateKeyAsync(string organisation)

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using CallTracking.IntegrationTests.Infrastructure;
+using CallTracking.IntegrationTests.Sip;
 
 namespace CallTracking.IntegrationTests.Grpc.Engine;
 
@@ -136,6 +138,54 @@ public abstract partial class EngineGrpcInteropTests
         Assert.Equal(["call.started", "call.ended", "call.started", "call.ended"], Received(kinds).Select(Kind));
         Assert.Equal(stored.Where(e => e.Call == direct).Select(e => e.Id), Received(numbers).Select(Id));
         Assert.All(Received(numbers), e => Assert.Equal(EngineGrpcFixture.AcmeDirect, e.GetProperty("tracking_number").GetString()));
+    }
+
+    [Fact]
+    public async Task Subscribe_resuming_after_zero_replays_a_campaigns_stored_events_then_continues_live()
+    {
+        var baseline = await Fixture.BaselineAsync();
+        var campaign = await Fixture.ScalarAsync<Guid>($"select campaign_id from calls where id = '{baseline.AcmeCall}'");
+        var stored = await Fixture.EventsOfCampaignAsync(campaign);
+        Assert.NotEmpty(stored);
+        using var stream = Start(Stream(new { campaign_ids = new[] { campaign.ToString("D") }, resume_after = 0 }, Fixture.AcmeKey), "replay");
+        var replayed = await WaitForEventsAsync(stream, r => r.Count >= stored.Count, $"the {stored.Count} stored events");
+        Assert.Equal(stored, replayed.Select(Id));
+
+        // A call to the number without a campaign does not pass; the next call to the campaign's number does.
+        await Fixture.PlaceCallsAsync(EngineGrpcFixture.AcmeDirect, "+15550000151", 1);
+        await Fixture.PlaceCallsAsync(EngineGrpcFixture.AcmeForwarded, "+15550000152", 1);
+        var all = await Fixture.EventsOfCampaignAsync(campaign);
+        await WaitForEventsAsync(stream, r => r.Any(e => Id(e) == all[^1]), "the live call's last event");
+        await Task.Delay(500);
+        Assert.Equal(all, Received(stream).Select(Id));
+        Assert.All(Received(stream), e => Assert.Equal(campaign.ToString("D"), e.GetProperty("campaign_id").GetString()));
+    }
+
+    [Fact]
+    public async Task Engine_stopping_ends_an_open_stream_UNAVAILABLE_naming_the_resume_point()
+    {
+        var directory = TestDirectory.Create();
+        var database = await Fixture.Server.CreateDatabaseAsync();
+        var provisioning = directory.File("provision.json");
+        await File.WriteAllTextAsync(provisioning, """{ "Organisations": [ { "Name": "Solo" } ] }""");
+        var sipPort = FreePorts.Next();
+        await using var engine = await EngineProcess.StartAsync(
+            directory,
+            sipPort,
+            EngineConfigs.Standard(sipPort),
+            $"--Database:ConnectionString={database}",
+            $"--Provisioning:File={provisioning}",
+            "--Logging:LogLevel:CallTracking.Engine.Grpc=Debug");
+        var target = await EngineGrpcFixture.WaitForGrpcTargetAsync(engine);
+        var created = await EngineCli.RunAsync(directory, database, "keys", "create", "--org", "Solo", "--name", "shutdown");
+        Assert.True(created.Code == 0, created.Err);
+
+        using var stream = Start(Stream(new { }, created.Out.Trim()) with { Target = target }, "shutdown");
+        await SippAgainstEngine.WaitForLogAsync(engine, "Event stream opened", TimeSpan.FromSeconds(20));
+        Assert.Equal(0, await engine.StopAsync());
+        var result = await stream.WaitForExitAsync(Patience);
+        Assert.True(result.Status == "UNAVAILABLE", result.Describe());
+        Assert.Contains("resume_after=", result.StatusDetails, StringComparison.Ordinal);
     }
 
     private static JsonElement Detail(List<JsonElement> events, string kind, string field) =>

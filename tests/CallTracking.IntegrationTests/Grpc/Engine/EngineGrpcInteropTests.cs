@@ -45,6 +45,53 @@ public abstract partial class EngineGrpcInteropTests(EngineGrpcFixture fixture)
     }
 
     [Fact]
+    public async Task ListCalls_pages_through_every_call_once_newest_first_and_finds_a_call_by_its_callers_digits()
+    {
+        var baseline = await Fixture.BaselineAsync();
+        var expected = await Fixture.AcmeCallsNewestFirstAsync();
+        var seen = new List<Guid>();
+        var token = string.Empty;
+        do
+        {
+            var page = await CallAsync(Unary("ListCalls", new { page_size = 2, page_token = token }, Fixture.AcmeKey));
+            Assert.Equal("OK", page.Status);
+            var message = Assert.Single(page.Messages);
+            seen.AddRange(message.GetProperty("calls").EnumerateArray().Select(c => Guid.Parse(c.GetProperty("id").GetString()!)));
+            token = message.GetProperty("next_page_token").GetString()!;
+            Assert.True(seen.Count <= expected.Count, $"more calls listed than Acme has: {string.Join(", ", seen)}");
+        }
+        while (token.Length > 0);
+        Assert.Equal(expected, seen);
+
+        var byText = await CallAsync(Unary("ListCalls", new { text = "0000101" }, Fixture.AcmeKey));
+        var found = Assert.Single(Assert.Single(byText.Messages).GetProperty("calls").EnumerateArray());
+        Assert.Equal(baseline.AcmeCall.ToString("D"), found.GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task Malformed_arguments_are_INVALID_ARGUMENT()
+    {
+        foreach (var (method, request) in new (string, object)[]
+        {
+            ("GetCall", new { call_id = "not-a-uuid" }),
+            ("ListCalls", new { page_token = "garbage!" }),
+            ("ListCalls", new { tracking_number = "5551230031" }),
+            ("ListCalls", new { disposition = "maybe" }),
+            ("GetRecordingLink", new { call_id = Guid.NewGuid().ToString("D"), expires_in_seconds = 5 }),
+        })
+        {
+            var result = await CallAsync(Unary(method, request, Fixture.AcmeKey));
+            Assert.True(result.Status == "INVALID_ARGUMENT", $"{method} {JsonSerializer.Serialize(request)}\n{result.Describe()}");
+        }
+
+        foreach (var request in new object[] { new { tracking_numbers = new[] { "5551230031" } }, new { kinds = new[] { "Call Started" } }, new { resume_after = -1 } })
+        {
+            var result = await CallAsync(Stream(request, Fixture.AcmeKey) with { Timeout = TimeSpan.FromSeconds(10) });
+            Assert.True(result.Status == "INVALID_ARGUMENT", $"Subscribe {JsonSerializer.Serialize(request)}\n{result.Describe()}");
+        }
+    }
+
+    [Fact]
     public async Task GetCall_has_the_forwarded_leg_and_the_event_timeline_in_order()
     {
         var baseline = await Fixture.BaselineAsync();
