@@ -195,21 +195,8 @@ public sealed partial class EngineGrpcFixture : IAsyncLifetime
         ReadAsync("select e.id from events e join calls c on c.id = e.call_id where c.campaign_id = $1 order by e.id", campaign, r => r.GetInt64(0));
 
     /// <summary>The events table's rows of these calls: (id, kind, call), in id order.</summary>
-    public async Task<List<(long Id, string Kind, Guid Call)>> EventsOfAsync(IEnumerable<Guid> calls)
-    {
-        await using var connection = new NpgsqlConnection(Database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("select id, kind, call_id from events where call_id = any($1) order by id", connection);
-        command.Parameters.Add(new() { Value = calls.ToArray() });
-        var rows = new List<(long, string, Guid)>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetGuid(2)));
-        }
-
-        return rows;
-    }
+    public Task<List<(long Id, string Kind, Guid Call)>> EventsOfAsync(IEnumerable<Guid> calls) =>
+        ReadAsync("select id, kind, call_id from events where call_id = any($1) order by id", calls.ToArray(), r => (r.GetInt64(0), r.GetString(1), r.GetGuid(2)));
 
     /// <summary>How many Subscribe streams the engine has logged as opened (CallEventsService, Debug).</summary>
     public int StreamsOpened => OpenedLine().Count(Engine.Log);
