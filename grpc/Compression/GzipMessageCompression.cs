@@ -12,9 +12,23 @@ public static class GzipMessageCompression
 {
     private const int ReadChunk = 16 * 1024;
 
-    /// <summary>Compresses <paramref name="payload"/> into <paramref name="destination"/>.</summary>
+    /// <summary>
+    /// The gzip member of no data (RFC 1952 §2.3: header, an empty final fixed-Huffman block per RFC 1951 §3.2.6,
+    /// CRC-32 0, ISIZE 0), which <see cref="GZipStream"/> does not write when nothing was written to it.
+    /// </summary>
+    private static ReadOnlySpan<byte> EmptyMember =>
+        [0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x04, 0x03, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00];
+
+    /// <summary>Compresses <paramref name="payload"/> into <paramref name="destination"/>: one gzip member, also for an empty payload.</summary>
     public static void Compress(ReadOnlySpan<byte> payload, IBufferWriter<byte> destination)
     {
+        if (payload.IsEmpty)
+        {
+            // Zero bytes are not a gzip stream: @grpc/grpc-js fails such a message ("Failed to decompress").
+            destination.Write(EmptyMember);
+            return;
+        }
+
         using var gzip = new GZipStream(new BufferWriterStream(destination), CompressionLevel.Fastest, leaveOpen: false);
         gzip.Write(payload);
     }

@@ -175,7 +175,9 @@ internal sealed partial class GrpcCall
 
     private void AppendFrame(IMessage message, int size, IBufferWriter<byte> destination)
     {
-        if (!_compressResponses)
+        // An empty message goes uncompressed even on a gzip stream (the flag is per message, PROTOCOL-HTTP2.md
+        // "Compressed-Flag"): its gzip member would be 20 bytes of nothing.
+        if (!_compressResponses || size == 0)
         {
             var header = destination.GetSpan(GrpcFrameReader.HeaderSize);
             GrpcFrameReader.WriteHeader(header, 0, size);

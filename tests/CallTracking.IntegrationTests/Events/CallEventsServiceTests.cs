@@ -168,6 +168,29 @@ public sealed class CallEventsServiceTests(PostgresServer server) : IClassFixtur
         Assert.Contains($"resume_after={feed.Cursor}", ended.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Streams_end_unavailable_with_the_resume_point_when_the_server_stops_and_cancels_the_call_first()
+    {
+        await using var db = await EventsDatabase.CreateAsync(server);
+        var feed = await db.StartFeedAsync();
+        var lifetime = new Microsoft.Extensions.Hosting.Internal.ApplicationLifetime(Microsoft.Extensions.Logging.Abstractions.NullLogger<Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>.Instance);
+        var service = db.EventsService(feed, lifetime);
+        var key = await db.KeyAsync("Client");
+
+        // As in the engine: the host ends the feed's subscriptions on ApplicationStopping, and every gRPC call's token
+        // is linked to ApplicationStopping later, so the call's token fires first (callbacks run last-registered first).
+        lifetime.ApplicationStopping.Register(feed.EndSubscriptions);
+        using var call = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
+        var stream = service.SubscribeAsync(new SubscribeRequest(), new ListStreamWriter<CallEvent>(), EventsDatabase.Context(key, Method, call.Token));
+        await WaitForSubscribersAsync(feed, 1);
+
+        lifetime.StopApplication();
+
+        var ended = await Assert.ThrowsAsync<GrpcException>(() => stream);
+        Assert.Equal(StatusCode.Unavailable, ended.Status);
+        Assert.Contains($"resume_after={feed.Cursor}", ended.Detail, StringComparison.Ordinal);
+    }
+
     /// <summary>A stream until <paramref name="stop"/>: cancellation is the client going away, not a failure.</summary>
     private static async Task Run(CallTracking.Engine.Grpc.CallEventsService service, SubscribeRequest request, ListStreamWriter<CallEvent> writer, string key, CancellationToken stop)
     {

@@ -8,6 +8,7 @@ using CallTracking.Grpc.Server;
 using CallTracking.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -79,7 +80,12 @@ internal sealed class EventsDatabase : IAsyncDisposable
         return feed;
     }
 
-    public CallEventsService EventsService(EventFeed feed) => new(feed, new GrpcAuthentication(Keys, Meters));
+    /// <summary>The service over <paramref name="feed"/>; <paramref name="lifetime"/> is the host's (a fresh one that never stops by default).</summary>
+    public CallEventsService EventsService(EventFeed feed, IHostApplicationLifetime? lifetime = null) => new(
+        feed,
+        new GrpcAuthentication(Keys, Meters),
+        lifetime ?? new Microsoft.Extensions.Hosting.Internal.ApplicationLifetime(NullLogger<Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>.Instance),
+        NullLogger<CallEventsService>.Instance);
 
     /// <summary>A new API key of the organisation named <paramref name="organisation"/>.</summary>
     public async Task<string> KeyAsync(string organisation) => (await Keys.CreateAsync(organisation, "test", CancellationToken.None))!.Key;

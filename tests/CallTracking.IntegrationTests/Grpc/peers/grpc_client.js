@@ -23,13 +23,13 @@ function parseArgs(argv) {
   const valued = {
     '--target': 'target', '--proto-root': 'protoRoot', '--method': 'method', '--request': 'request',
     '--request-file': 'requestFile', '--timeout': 'timeout', '--compression': 'compression', '--metadata': 'metadata',
-    '--max-messages': 'maxMessages', '--cancel-after-ms': 'cancelAfterMs',
+    '--max-messages': 'maxMessages', '--cancel-after-ms': 'cancelAfterMs', '--ca-cert': 'caCert', '--server-name': 'serverName',
   };
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i];
     if (flags[name]) { args[flags[name]] = true; continue; }
     const key = valued[name];
-    if (!key || i + 1 >= argv.length) fail(`usage: grpc_client.js --target HOST:PORT --proto-root DIR --method /pkg.Svc/M [--request JSON | --request-file PATH] [--timeout S] [--compression gzip] [--metadata k=v]... [--max-messages N] [--cancel-after-ms N] [--sizes-only] (bad argument ${name})`);
+    if (!key || i + 1 >= argv.length) fail(`usage: grpc_client.js --target HOST:PORT --proto-root DIR --method /pkg.Svc/M [--request JSON | --request-file PATH] [--timeout S] [--compression gzip] [--metadata k=v]... [--max-messages N] [--cancel-after-ms N] [--sizes-only] [--ca-cert PEM [--server-name NAME]] (bad argument ${name})`);
     const value = argv[++i];
     if (key === 'metadata') args.metadata.push(value); else args[key] = value;
   }
@@ -67,7 +67,16 @@ if (!method) fail(`unknown method ${args.method}`);
 
 const channelOptions = { 'grpc.max_receive_message_length': 64 * 1024 * 1024, 'grpc.max_send_message_length': 64 * 1024 * 1024 };
 if (args.compression === 'gzip') channelOptions['grpc.default_compression_algorithm'] = 2; // compressionAlgorithms.gzip
-const client = new grpc.Client(args.target, grpc.credentials.createInsecure(), channelOptions);
+// --ca-cert: TLS trusting that certificate; --server-name: the name it must carry (also sent as SNI and :authority).
+let credentials = grpc.credentials.createInsecure();
+if (args.caCert) {
+  credentials = grpc.credentials.createSsl(fs.readFileSync(args.caCert));
+  if (args.serverName) {
+    channelOptions['grpc.ssl_target_name_override'] = args.serverName;
+    channelOptions['grpc.default_authority'] = args.serverName;
+  }
+}
+const client = new grpc.Client(args.target, credentials, channelOptions);
 const metadata = new grpc.Metadata();
 for (const item of args.metadata) {
   const at = item.indexOf('=');

@@ -34,6 +34,8 @@ def parse_args():
     p.add_argument("--max-messages", type=int, help="cancel a stream after this many messages")
     p.add_argument("--cancel-after-ms", type=int, help="cancel the call after this many milliseconds")
     p.add_argument("--sizes-only", action="store_true", help="print MSG_SIZE lines instead of MSG json")
+    p.add_argument("--ca-cert", help="speak TLS, trusting this PEM certificate (default: cleartext h2c)")
+    p.add_argument("--server-name", help="with --ca-cert: the name the certificate must carry (ssl_target_name_override)")
     p.add_argument("--protoc", help="protoc binary (default: python -m grpc_tools.protoc)")
     p.add_argument("--proto-include", action="append", default=[], help="extra -I folder (e.g. google/protobuf's)")
     return p.parse_args()
@@ -109,7 +111,15 @@ def main():
     if args.compression == "gzip":
         options["compression"] = grpc.Compression.Gzip
 
-    channel = grpc.insecure_channel(args.target, options=[("grpc.max_receive_message_length", 64 * 1024 * 1024), ("grpc.max_send_message_length", 64 * 1024 * 1024)])
+    channel_options = [("grpc.max_receive_message_length", 64 * 1024 * 1024), ("grpc.max_send_message_length", 64 * 1024 * 1024)]
+    if args.ca_cert:
+        with open(args.ca_cert, "rb") as f:
+            credentials = grpc.ssl_channel_credentials(root_certificates=f.read())
+        if args.server_name:
+            channel_options.append(("grpc.ssl_target_name_override", args.server_name))
+        channel = grpc.secure_channel(args.target, credentials, options=channel_options)
+    else:
+        channel = grpc.insecure_channel(args.target, options=channel_options)
 
     def show(message):
         if args.sizes_only:

@@ -38,6 +38,12 @@ public sealed record GrpcClientCall
     /// <summary>Print MSG_SIZE lines instead of MSG json (for big messages).</summary>
     public bool SizesOnly { get; init; }
 
+    /// <summary>Speak TLS, trusting this PEM certificate (null: cleartext h2c).</summary>
+    public string? CaCertificate { get; init; }
+
+    /// <summary>With <see cref="CaCertificate"/>: the name the server's certificate must carry (when the target is an address).</summary>
+    public string? ServerName { get; init; }
+
     /// <summary>The script arguments; a large request is written to <paramref name="workDirectory"/>.</summary>
     public IReadOnlyList<string> ToArguments(string workDirectory)
     {
@@ -81,6 +87,16 @@ public sealed record GrpcClientCall
         if (SizesOnly)
         {
             arguments.Add("--sizes-only");
+        }
+
+        if (CaCertificate is not null)
+        {
+            arguments.AddRange(["--ca-cert", CaCertificate]);
+        }
+
+        if (ServerName is not null)
+        {
+            arguments.AddRange(["--server-name", ServerName]);
         }
 
         return arguments;

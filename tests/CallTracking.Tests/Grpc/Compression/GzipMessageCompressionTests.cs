@@ -29,6 +29,23 @@ public sealed class GzipMessageCompressionTests
     }
 
     [Fact]
+    public void Empty_payload_compresses_to_a_gzip_member_of_nothing_not_to_zero_bytes()
+    {
+        // GZipStream writes nothing when given nothing; zero bytes are no gzip stream and @grpc/grpc-js fails them.
+        var compressed = new ArrayBufferWriter<byte>();
+        GzipMessageCompression.Compress([], compressed);
+        Assert.Equal(new byte[] { 0x1F, 0x8B }, compressed.WrittenSpan[..2].ToArray());
+
+        using var gzip = new GZipStream(new MemoryStream(compressed.WrittenSpan.ToArray()), CompressionMode.Decompress);
+        using var plain = new MemoryStream();
+        gzip.CopyTo(plain);
+        Assert.Equal(0, plain.Length);
+        var output = new ArrayBufferWriter<byte>();
+        Assert.Equal(DecompressStatus.Ok, GzipMessageCompression.TryDecompress(new ReadOnlySequence<byte>(compressed.WrittenMemory), 0, output));
+        Assert.Equal(0, output.WrittenCount);
+    }
+
+    [Fact]
     public void Decompression_reads_a_stream_split_one_byte_per_segment()
     {
         var payload = "hello hello hello hello"u8.ToArray();

@@ -37,6 +37,18 @@ public sealed class CompressionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Empty_reply_on_a_gzip_response_is_sent_uncompressed()
+    {
+        var request = RawGrpcClient.Request(_server.Http2, "/test.Test/Echo", RawGrpcClient.Frame(new StringValue { Value = string.Empty }), headers: [new("grpc-accept-encoding", "identity,gzip")]);
+        var reply = await _client.SendAsync(request);
+        Assert.Equal("0", reply.GrpcStatus);
+        Assert.Equal("gzip", reply.Header("grpc-encoding"));
+        var frame = Assert.Single(reply.Frames);
+        Assert.Equal(0, frame.Flags);
+        Assert.Empty(frame.Payload);
+    }
+
+    [Fact]
     public async Task Reply_is_not_compressed_when_the_client_does_not_accept_gzip()
     {
         var reply = await _client.SendAsync(RawGrpcClient.Request(_server.Http2, "/test.Test/Echo", RawGrpcClient.Frame(new StringValue { Value = "x" }), headers: [new("grpc-accept-encoding", "identity")]));
