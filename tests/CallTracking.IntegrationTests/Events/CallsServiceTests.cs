@@ -213,6 +213,42 @@ public sealed class CallsServiceTests(PostgresServer server) : IClassFixture<Pos
         Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<GrpcException>(() => _service.GetTranscriptAsync(new GetTranscriptRequest { CallId = Guid.NewGuid().ToString() }, Context(_clientKey)))).Status);
     }
 
+    [Fact]
+    public async Task GetTranscript_is_pending_while_queued_then_done_with_segments_in_time_order_and_ListCalls_finds_the_call_by_its_words()
+    {
+        var callId = await _db.StartCallAsync(_db.Client, callerName: "Carl");
+        var other = await _db.StartCallAsync(_db.Client, callerName: "Dora");
+        var recordingId = await _db.ScalarAsync<Guid>($"INSERT INTO recordings (call_id, path, codec, channels) VALUES ('{callId}', '/nowhere.opus', 'opus', 2) RETURNING id");
+        await _db.ScalarAsync<Guid>($"INSERT INTO transcription_jobs (call_id, recording_id) VALUES ('{callId}', '{recordingId}') RETURNING id");
+        Assert.Equal("pending", (await _service.GetTranscriptAsync(new GetTranscriptRequest { CallId = callId.ToString() }, Context(_clientKey))).Status);
+
+        var transcriptId = await _db.ScalarAsync<Guid>($"INSERT INTO transcripts (call_id, recording_id, status, language, full_text) VALUES ('{callId}', '{recordingId}', 'ready', 'en', 'hello I would like to book a plumber tomorrow') RETURNING id");
+        await using (var segments = _db.DataSource.CreateCommand($"""
+            INSERT INTO transcript_segments (transcript_id, speaker, start_ms, end_ms, text, confidence) VALUES
+              ('{transcriptId}', 'business', 1500, 2500, 'tomorrow works', 0.8),
+              ('{transcriptId}', 'caller', 200, 1400, 'I would like to book a plumber', 0.9)
+            """))
+        {
+            await segments.ExecuteNonQueryAsync();
+        }
+
+        await using (var done = _db.DataSource.CreateCommand($"UPDATE transcription_jobs SET state = 'done' WHERE call_id = '{callId}'"))
+        {
+            await done.ExecuteNonQueryAsync();
+        }
+
+        var transcript = await _service.GetTranscriptAsync(new GetTranscriptRequest { CallId = callId.ToString() }, Context(_clientKey));
+        Assert.Equal(("done", "en"), (transcript.Status, transcript.Language));
+        Assert.Equal([("caller", 200L, "I would like to book a plumber"), ("business", 1500L, "tomorrow works")], transcript.Segments.Select(s => (s.Speaker, s.StartMs, s.Text)));
+        Assert.Equal("none", (await _service.GetTranscriptAsync(new GetTranscriptRequest { CallId = other.ToString() }, Context(_clientKey))).Status);
+
+        // Words of the transcript (web-search syntax), not only the caller's number or name.
+        Assert.Equal(callId.ToString(), Assert.Single((await _service.ListCallsAsync(new ListCallsRequest { Text = "plumber" }, Context(_clientKey))).Calls).Id);
+        Assert.Equal(callId.ToString(), Assert.Single((await _service.ListCallsAsync(new ListCallsRequest { Text = "\"book a plumber\"" }, Context(_clientKey))).Calls).Id);
+        Assert.Empty((await _service.ListCallsAsync(new ListCallsRequest { Text = "electrician" }, Context(_clientKey))).Calls);
+        Assert.Equal(other.ToString(), Assert.Single((await _service.ListCallsAsync(new ListCallsRequest { Text = "dora" }, Context(_clientKey))).Calls).Id);
+    }
+
     private static ServerCallContext Context(string? key) => EventsDatabase.Context(key, "/calltracking.v1.Calls/Test");
 
     private static async Task AssertForbiddenAsync(HttpClient client, string url)
