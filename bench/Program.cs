@@ -16,6 +16,12 @@ internal static class Program
             return;
         }
 
+        if (args is ["transcription-rtf", ..])
+        {
+            Environment.ExitCode = Transcription.TranscriptionRealTime.Run(args);
+            return;
+        }
+
         if (args is ["opus-ceiling", ..])
         {
             Environment.ExitCode = Media.OpusCeiling.Run(args);

@@ -1,3 +1,4 @@
+using CallTracking.IntegrationTests.Infrastructure.GrpcPeers;
 using System.Text.Json.Nodes;
 using CallTracking.Engine.Storage;
 using CallTracking.Engine.Transcription;
@@ -37,7 +38,23 @@ public sealed class TranscriptionJobsTests(PostgresServer server) : IClassFixtur
             Numbers = new[] { new { Number = EngineConfigs.TrackedNumber, Organisation = "Acme Plumbing", Plan = new Dictionary<string, object> { ["Announcement"] = "none" } } },
         };
         await using var engine = await EngineProcess.StartAsync(
-            directory, sipPort, config, [$"--Database:ConnectionString={database}", $"--Transcription:Model={model}", "--Transcription:PollMilliseconds=200", .. Fast]);
+            directory, sipPort, config, [$"--Database:ConnectionString={database}", $"--Transcription:Model={model}", "--Transcription:PollMilliseconds=200", "--Logging:LogLevel:CallTracking.Engine.Grpc=Debug", .. Fast]);
+
+        // A dashboard's view: a gRPC stream of transcript.ready (python grpcio), opened before the call.
+        var created = await EngineCli.RunAsync(directory, database, "keys", "create", "--org", "Acme Plumbing", "--name", "transcripts");
+        Assert.True(created.Code == 0, created.Err);
+        GrpcClientCall Grpc(string method, string request, int? maxMessages = null) => new()
+        {
+            Target = $"{engine.GrpcAddress!.Host}:{engine.GrpcAddress.Port}",
+            ProtoRoot = GrpcPeerPaths.EngineProtoRoot,
+            Method = method,
+            RequestJson = request,
+            Metadata = [new("authorization", "Bearer " + created.Out.Trim())],
+            MaxMessages = maxMessages,
+            Timeout = TimeSpan.FromSeconds(120),
+        };
+        using var stream = PythonGrpc.StartCall(Grpc("/calltracking.v1.CallEvents/Subscribe", """{"kinds": ["transcript.ready"]}""", maxMessages: 1), directory, "transcript-stream");
+        await SippAgainstEngine.WaitForLogAsync(engine, "Event stream opened", TimeSpan.FromSeconds(30));
 
         var speech = await MediaCalls.CallerAudioAsync(directory);
         var pcap = MediaCalls.WritePcap(directory, speech, G711Law.MuLaw);
@@ -92,6 +109,21 @@ public sealed class TranscriptionJobsTests(PostgresServer server) : IClassFixtur
         var word = (string)(await RowAsync(dataSource, "SELECT word FROM ts_stat($$SELECT search FROM transcripts$$) ORDER BY nentry DESC, word LIMIT 1"))[0]!;
         var found = await RowsAsync(dataSource, $"SELECT c.id FROM calls c WHERE {TranscriptSearch.Predicate("c.id", "$1")}", word);
         Assert.Equal([callId], found.Select(r => (Guid)r[0]!));
+
+        // The same over gRPC: the stream got transcript.ready typed, ListCalls finds the call by the word, and
+        // GetTranscript has the caller's segments.
+        var streamed = await stream.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        var readyEvent = Assert.Single(streamed.Messages);
+        Assert.Equal(callId.ToString("D"), readyEvent.GetProperty("call_id").GetString());
+        Assert.Equal(segments.Count, readyEvent.GetProperty("transcript_ready").GetProperty("segments").GetInt32());
+        var listed = await PythonGrpc.CallAsync(Grpc("/calltracking.v1.Calls/ListCalls", $$"""{"text": "{{word}}"}"""), directory, name: "list-by-word");
+        Assert.Equal("OK", listed.Status);
+        Assert.Equal([callId.ToString("D")], Assert.Single(listed.Messages).GetProperty("calls").EnumerateArray().Select(c => c.GetProperty("id").GetString()));
+        var fetched = await PythonGrpc.CallAsync(Grpc("/calltracking.v1.Calls/GetTranscript", $$"""{"call_id": "{{callId:D}}"}"""), directory, name: "get-transcript");
+        var body = Assert.Single(fetched.Messages);
+        Assert.Equal("done", body.GetProperty("status").GetString());
+        Assert.Equal(segments.Count, body.GetProperty("segments").GetArrayLength());
+        Assert.All(body.GetProperty("segments").EnumerateArray(), s => Assert.Equal("caller", s.GetProperty("speaker").GetString()));
         File.Delete(model);
     }
 

@@ -74,7 +74,16 @@ public sealed class WhisperErrorTests(WhisperFixture fixture)
     [Fact]
     public void No_library_found_in_the_cache_names_the_set_up_script()
     {
-        Assert.Null(WhisperLibrary.FindInCache(fixture.Directory.Path));
+        // A folder outside the repository: tests/run keeps the test output under .artifacts/, above which the cache is.
+        var outside = Directory.CreateTempSubdirectory("calltracking-no-whisper-");
+        try
+        {
+            Assert.Null(WhisperLibrary.FindInCache(outside.FullName));
+        }
+        finally
+        {
+            outside.Delete(recursive: true);
+        }
 
         var error = Assert.Throws<NativeLibraryMissingException>(() => WhisperLibrary.Load(null, new CapturingLogger()));
 
