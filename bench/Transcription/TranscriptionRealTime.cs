@@ -26,7 +26,7 @@ internal static class TranscriptionRealTime
 
         var threads = int.Parse(OptionText(args, "--threads") ?? Math.Min(4, Environment.ProcessorCount).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
         var runs = int.Parse(OptionText(args, "--runs") ?? "1", CultureInfo.InvariantCulture);
-        using var library = WhisperLibrary.Load(null, NullLogger.Instance);
+        using var library = WhisperLibrary.Load(WhisperLibrary.FindInCache(AppContext.BaseDirectory), NullLogger.Instance);
         using var whisper = WhisperModel.Load(library, model);
         using var transcriber = whisper.CreateTranscriber();
         var pipeline = new TranscriptionPipeline(transcriber, new WhisperOptions { Threads = threads }, new VoiceActivityOptions());
