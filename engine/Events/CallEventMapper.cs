@@ -119,6 +119,24 @@ public static class CallEventMapper
                         Matched = Text(p, "matched"),
                     };
                     break;
+                case Kinds.TranscriptSegment:
+                    message.TranscriptSegment = new LiveTranscriptSegment
+                    {
+                        Speaker = Text(p, "speaker"),
+                        StartMs = Integer(p, "startMs"),
+                        EndMs = Integer(p, "endMs"),
+                        Text = Text(p, "text"),
+                        Confidence = (float)Number(p, "confidence"),
+                    };
+                    break;
+                case Kinds.TranscriptFailed:
+                    message.TranscriptFailed = new TranscriptFailed
+                    {
+                        RecordingId = Text(p, "recordingId"),
+                        Reason = Text(p, "reason"),
+                        Attempts = (int)Integer(p, "attempts"),
+                    };
+                    break;
                 default:
                     // A kind this version does not type: payload_json only.
                     break;

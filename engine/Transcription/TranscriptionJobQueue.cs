@@ -41,6 +41,22 @@ public sealed class TranscriptionJobQueue(NpgsqlDataSource dataSource, CallRecor
         }
     }
 
+    /// <summary>
+    /// How long until a job becomes due that a claim now would not find (a retry's back-off, a running job's lease
+    /// running out), or null when none is waiting: an idle worker sleeps until then at most.
+    /// </summary>
+    public async Task<TimeSpan?> NextDueAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            SELECT extract(epoch FROM least(
+                (SELECT min(next_attempt_at) FROM transcription_jobs WHERE state = 'queued'),
+                (SELECT min(locked_until) FROM transcription_jobs WHERE state = 'running')) - now())::float8
+            """);
+        var seconds = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return seconds is double s ? TimeSpan.FromSeconds(Math.Max(0, s)) : null;
+    }
+
     /// <summary>Extends the lease; false when the job is no longer this worker's (its lease ran out and another took it).</summary>
     public async Task<bool> RenewAsync(TranscriptionJob job, string workerId, CancellationToken cancellationToken)
     {
@@ -145,51 +161,69 @@ public sealed class TranscriptionJobQueue(NpgsqlDataSource dataSource, CallRecor
     /// <summary>
     /// Records a failed attempt: queued again after <see cref="TranscriptionSettings.RetryDelay"/> × 2^(attempts−1),
     /// or, at <see cref="TranscriptionSettings.MaxAttempts"/>, failed for good with a failed transcript carrying
-    /// <paramref name="error"/>. Returns true when the job failed for good.
+    /// <paramref name="error"/> and a <c>transcript.failed</c> event (reason, attempts), in one transaction. Returns
+    /// true when the job failed for good.
     /// </summary>
-    public async Task<bool> FailAsync(TranscriptionJob job, string workerId, string error, CancellationToken cancellationToken)
+    public Task<bool> FailAsync(TranscriptionJob job, string workerId, string error, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
         var final = job.Attempts >= settings.MaxAttempts;
         var delay = TimeSpan.FromTicks((long)Math.Min(TimeSpan.FromDays(1).Ticks, settings.RetryDelay.Ticks * Math.Pow(2, Math.Max(0, job.Attempts - 1))));
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var update = new NpgsqlCommand(
-            """
-            UPDATE transcription_jobs SET state = CASE WHEN $3 THEN 'failed' ELSE 'queued' END, next_attempt_at = now() + $4,
-                locked_by = NULL, locked_until = NULL, last_error = $5, updated_at = now()
-            WHERE id = $1 AND (locked_by = $2 OR locked_by IS NULL)
-            """,
-            connection,
-            transaction))
-        {
-            update.Parameters.Add(new() { Value = job.Id });
-            update.Parameters.Add(new() { Value = workerId });
-            update.Parameters.Add(new() { Value = final });
-            update.Parameters.Add(new() { Value = delay });
-            update.Parameters.Add(new() { Value = error });
-            if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+        return store.WriteAsync(
+            async (connection, transaction, events) =>
             {
-                return false;
-            }
-        }
+                await using (var update = new NpgsqlCommand(
+                    """
+                    UPDATE transcription_jobs SET state = CASE WHEN $3 THEN 'failed' ELSE 'queued' END, next_attempt_at = now() + $4,
+                        locked_by = NULL, locked_until = NULL, last_error = $5, updated_at = now()
+                    WHERE id = $1 AND (locked_by = $2 OR locked_by IS NULL)
+                    """,
+                    connection,
+                    transaction))
+                {
+                    update.Parameters.Add(new() { Value = job.Id });
+                    update.Parameters.Add(new() { Value = workerId });
+                    update.Parameters.Add(new() { Value = final });
+                    update.Parameters.Add(new() { Value = delay });
+                    update.Parameters.Add(new() { Value = error });
+                    if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+                    {
+                        return false;
+                    }
+                }
 
-        if (final)
-        {
-            await using var failed = new NpgsqlCommand(
-                """
-                INSERT INTO transcripts (call_id, recording_id, status, error) VALUES ($1, $2, 'failed', $3)
-                ON CONFLICT (recording_id) DO UPDATE SET status = 'failed', error = excluded.error, updated_at = now()
-                """,
-                connection,
-                transaction);
-            failed.Parameters.Add(new() { Value = job.CallId });
-            failed.Parameters.Add(new() { Value = job.RecordingId });
-            failed.Parameters.Add(new() { Value = error });
-            await failed.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+                if (!final)
+                {
+                    return false;
+                }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return final;
+                await using (var failed = new NpgsqlCommand(
+                    """
+                    INSERT INTO transcripts (call_id, recording_id, status, error) VALUES ($1, $2, 'failed', $3)
+                    ON CONFLICT (recording_id) DO UPDATE SET status = 'failed', error = excluded.error, updated_at = now()
+                    """,
+                    connection,
+                    transaction))
+                {
+                    failed.Parameters.Add(new() { Value = job.CallId });
+                    failed.Parameters.Add(new() { Value = job.RecordingId });
+                    failed.Parameters.Add(new() { Value = error });
+                    await failed.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                // The operator's signal that this call will have no transcript unless someone acts (GetTranscript
+                // says failed with the same reason).
+                var payload = new JsonObject
+                {
+                    ["callId"] = job.CallId,
+                    ["recordingId"] = job.RecordingId,
+                    ["reason"] = error,
+                    // A job claimed once more after its last allowed attempt's worker died was not tried again.
+                    ["attempts"] = Math.Min(job.Attempts, settings.MaxAttempts),
+                };
+                await events(job.OrganisationId, job.CallId, CallEventKinds.TranscriptFailed, payload.ToJsonString(), cancellationToken).ConfigureAwait(false);
+                return true;
+            },
+            cancellationToken);
     }
 }

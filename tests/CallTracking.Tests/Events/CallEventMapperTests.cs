@@ -78,6 +78,19 @@ public sealed class CallEventMapperTests
     }
 
     [Fact]
+    public void Transcript_segment_and_transcript_failed_are_typed_as_live_transcription_and_the_job_queue_write_them()
+    {
+        var segment = Map("transcript.segment", """{"callId":"x","speaker":"caller","startMs":1800,"endMs":4200,"text":"hello there","confidence":0.8125}""");
+        Assert.Equal(CallEvent.DetailOneofCase.TranscriptSegment, segment.DetailCase);
+        var live = segment.TranscriptSegment;
+        Assert.Equal(("caller", 1800L, 4200L, "hello there", 0.8125f), (live.Speaker, live.StartMs, live.EndMs, live.Text, live.Confidence));
+
+        var failed = Map("transcript.failed", """{"callId":"x","recordingId":"rec-1","reason":"recording file /r/a.opus not found","attempts":5}""");
+        Assert.Equal(CallEvent.DetailOneofCase.TranscriptFailed, failed.DetailCase);
+        Assert.Equal(("rec-1", "recording file /r/a.opus not found", 5), (failed.TranscriptFailed.RecordingId, failed.TranscriptFailed.Reason, failed.TranscriptFailed.Attempts));
+    }
+
+    [Fact]
     public void An_unknown_kind_has_no_detail_but_its_payload_and_an_event_without_call_or_campaign_has_empty_ids()
     {
         var message = CallEventMapper.ToMessage(7, "call.transferred", At, Organisation, null, null, null, """{"to":"x"}""");
