@@ -24,6 +24,7 @@ public static partial class EngineHost
         services.AddSingleton(transcription);
         services.AddSingleton(services => new CallRecordStore(services.GetRequiredService<Npgsql.NpgsqlDataSource>()) { EnqueueTranscription = enqueue });
         services.AddSingleton<TranscriptionJobQueue>();
+        services.AddSingleton<TranscriptionJobSignal>();
     }
 
     /// <summary>

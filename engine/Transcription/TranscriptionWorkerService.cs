@@ -5,12 +5,15 @@ namespace CallTracking.Engine.Transcription;
 
 /// <summary>
 /// Runs <see cref="TranscriptionSettings.Workers"/> transcription workers, each with its own whisper state, taking
-/// jobs from the <see cref="TranscriptionJobQueue"/> until the host stops. Idle workers poll every
-/// <see cref="TranscriptionSettings.Poll"/> (a claim is one indexed UPDATE). Does nothing when no model is loaded.
+/// jobs from the <see cref="TranscriptionJobQueue"/> until the host stops. An idle worker waits for the
+/// <see cref="TranscriptionJobSignal"/> (a NOTIFY when a job is queued), for the next retry or lease to come due, or
+/// at most <see cref="TranscriptionSettings.Poll"/> (the fallback when a notification is lost); a claim is one
+/// indexed UPDATE. Does nothing when no model is loaded.
 /// </summary>
 public sealed partial class TranscriptionWorkerService(
     TranscriptionService transcription,
     TranscriptionJobQueue queue,
+    TranscriptionJobSignal signal,
     TranscriptionSettings settings,
     TimeProvider time,
     ILogger<TranscriptionWorkerService> logger) : BackgroundService
@@ -23,8 +26,9 @@ public sealed partial class TranscriptionWorkerService(
         }
 
         LogWorkersStarted(logger, settings.Workers);
-        var workers = new Task[settings.Workers];
-        for (var i = 0; i < workers.Length; i++)
+        var workers = new Task[settings.Workers + 1];
+        workers[^1] = Task.Run(() => signal.ListenAsync(stoppingToken), CancellationToken.None);
+        for (var i = 0; i < settings.Workers; i++)
         {
             var workerId = $"{Environment.MachineName}/{Environment.ProcessId}/{i}";
 
@@ -47,10 +51,17 @@ public sealed partial class TranscriptionWorkerService(
         var pipeline = new TranscriptionPipeline(transcriber, whisperOptions, new VoiceActivityOptions());
         while (!stoppingToken.IsCancellationRequested)
         {
+            // Taken before the claim: a job queued between the claim and the wait still wakes this worker.
+            var wake = signal.Current;
             TranscriptionJob? job;
+            TimeSpan? due = null;
             try
             {
                 job = await queue.ClaimAsync(workerId, stoppingToken).ConfigureAwait(false);
+                if (job is null)
+                {
+                    due = await queue.NextDueAsync(stoppingToken).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -64,11 +75,13 @@ public sealed partial class TranscriptionWorkerService(
 
             if (job is null)
             {
-                try
-                {
-                    await Task.Delay(settings.Poll, time, stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
+                // Not below 50 ms: a due job another worker holds (SKIP LOCKED) must not make this one spin.
+                var wait = due is { } d && d < settings.Poll ? TimeSpan.FromTicks(Math.Max(d.Ticks, TimeSpan.FromMilliseconds(50).Ticks)) : settings.Poll;
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                var delay = Task.Delay(wait, time, timeout.Token);
+                await Task.WhenAny(wake, delay).ConfigureAwait(false);
+                await timeout.CancelAsync().ConfigureAwait(false);
+                if (stoppingToken.IsCancellationRequested)
                 {
                     return;
                 }
