@@ -140,6 +140,9 @@ public static partial class EngineHost
         builder.Services.AddHostedService(services => services.GetRequiredService<RoutingDirectoryService>());
         builder.Services.AddHostedService(services => services.GetRequiredService<CallRecordWriter>());
         builder.Services.AddHostedService<Transcription.TranscriptionWorkerService>();
+        builder.Services.AddSingleton<Transcription.LiveTranscriptionService>();
+        builder.Services.AddSingleton<Transcription.ILiveTranscription>(services => services.GetRequiredService<Transcription.LiveTranscriptionService>());
+        builder.Services.AddHostedService(services => services.GetRequiredService<Transcription.LiveTranscriptionService>());
         builder.Services.AddCallTrackingApi();
         builder.Services.AddCallTrackingDashboard();
 

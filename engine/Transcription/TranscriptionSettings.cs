@@ -14,6 +14,8 @@ public sealed record TranscriptionSettings
     public const string ThreadsKey = "Transcription:Threads";
     public const string TemperatureIncrementKey = "Transcription:TemperatureIncrement";
     public const string EnqueueKey = "Transcription:Enqueue";
+    public const string LiveKey = "Transcription:Live";
+    public const string LiveWorkersKey = "Transcription:LiveWorkers";
 
     /// <summary>Jobs transcribed at once by this process, each with its own whisper state.</summary>
     public int Workers { get; init; } = 1;
@@ -27,8 +29,12 @@ public sealed record TranscriptionSettings
     /// <summary>How long a job stays a worker's without the worker renewing it (it renews every third of this).</summary>
     public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>How often an idle worker looks for a job.</summary>
-    public TimeSpan Poll { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// The fallback poll: how long an idle worker waits at most before it looks for a job again. Idle workers are
+    /// woken by a NOTIFY when a job is queued and sleep until the next retry or lease is due, so this only bounds the
+    /// delay when a notification is lost (the LISTEN connection down).
+    /// </summary>
+    public TimeSpan Poll { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>A language code, or null to let Whisper detect it.</summary>
     public string? Language { get; init; }
@@ -44,6 +50,15 @@ public sealed record TranscriptionSettings
     /// engine that leaves transcription to workers on other machines sets it to true without a model.
     /// </summary>
     public bool? Enqueue { get; init; }
+
+    /// <summary>
+    /// Whether calls are also transcribed while they go on (<c>transcript.segment</c> events for dashboards), on this
+    /// engine's own model; the transcript made from the recording after the call stays the authoritative one.
+    /// </summary>
+    public bool Live { get; init; }
+
+    /// <summary>Live utterances transcribed at once (each a thread with its own whisper state).</summary>
+    public int LiveWorkers { get; init; } = 1;
 
     /// <summary>Reads the keys; a value that is not a number keeps its default.</summary>
     public static TranscriptionSettings From(IConfiguration configuration)
@@ -61,6 +76,8 @@ public sealed record TranscriptionSettings
             Threads = Int(configuration[ThreadsKey]),
             TemperatureIncrement = Double(configuration[TemperatureIncrementKey]) is { } step ? (float)step : defaults.TemperatureIncrement,
             Enqueue = bool.TryParse(configuration[EnqueueKey], out var enqueue) ? enqueue : null,
+            Live = bool.TryParse(configuration[LiveKey], out var live) && live,
+            LiveWorkers = Math.Max(1, Int(configuration[LiveWorkersKey]) ?? defaults.LiveWorkers),
         };
     }
 

@@ -35,4 +35,13 @@ public interface IMediaSession
     void ResumeRecording();
 
     void Stop();
+
+    /// <summary>
+    /// From the next tick until the session stops, hands <paramref name="tap"/> each 20 ms of the leg's audio (what
+    /// the peer said, what it heard), silence while recording is paused, then <see cref="IAudioTap.Complete"/>.
+    /// Replaces an earlier tap. Sessions that cannot tap (test doubles) ignore it.
+    /// </summary>
+    void Tap(IAudioTap tap)
+    {
+    }
 }

@@ -55,6 +55,8 @@ public sealed partial class MediaSession
         }
 
         LeaveBridge();
+        _tap?.Complete();
+        _tap = null;
 
         var duration = TimeSpan.Zero;
         long bytes = 0;

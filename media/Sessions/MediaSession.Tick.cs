@@ -141,6 +141,7 @@ public sealed partial class MediaSession
         _sentThisTick = false;
         ProduceOutbound();
         _timeline?.Tick(_otherPcm, _recordingPaused);
+        WriteTap();
 
         SendRtcpIfDue(now);
         CheckInactivity(now);
@@ -199,6 +200,9 @@ public sealed partial class MediaSession
                 break;
             case CommandKind.RingbackOff:
                 _ringback = false;
+                break;
+            case CommandKind.Tap:
+                _tap = (IAudioTap)command.Argument!;
                 break;
             case CommandKind.Stop:
                 Finish();

@@ -89,6 +89,13 @@ public sealed partial class MediaSession : IMediaSession
 
     public void ResumeRecording() => _commands.Enqueue(new Command(CommandKind.ResumeRecording, null, null));
 
+    /// <inheritdoc/>
+    public void Tap(IAudioTap tap)
+    {
+        ArgumentNullException.ThrowIfNull(tap);
+        _commands.Enqueue(new Command(CommandKind.Tap, tap, null));
+    }
+
     /// <summary>Stops the session: completes the recording, closes the sockets, reports <see cref="MediaEventKind.Stopped"/>.</summary>
     public void Stop()
     {
@@ -109,6 +116,7 @@ public sealed partial class MediaSession : IMediaSession
         Unbridge,
         RingbackOn,
         RingbackOff,
+        Tap,
         Stop,
     }
 

@@ -69,6 +69,17 @@ public static class VoiceActivityDetector
         return merged;
     }
 
+    /// <summary>
+    /// Whether one analysis frame is speech by <paramref name="options"/>' level and zero-crossing rules (no
+    /// hangover, no minimum length: those are the caller's, as in <see cref="Detect"/> and the live segmenter).
+    /// </summary>
+    public static bool IsVoiced(ReadOnlySpan<float> frame, VoiceActivityOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var threshold = Math.Pow(10, options.ThresholdDbfs / 20);
+        return IsVoiced(frame, threshold, threshold * Math.Pow(10, 15.0 / 20), options.MaxZeroCrossingRate);
+    }
+
     private static void Close(List<SpeechRegion> regions, int startFrame, int endFrame, int voicedFrames, int minSpeechFrames, int frame)
     {
         if (voicedFrames >= minSpeechFrames)

@@ -42,6 +42,9 @@ public sealed class CallControl
 
     public RoutingDirectory Directory { get; }
 
+    /// <summary>Live transcription of answered calls (<c>Transcription:Live</c>); null: off.</summary>
+    public Transcription.ILiveTranscription? Live { get; init; }
+
     internal OutboundDialer? Dialer { get; }
 
     internal IReadOnlyDictionary<string, OutboundTrunk> Trunks { get; }

@@ -125,6 +125,13 @@ public sealed partial class CallController : IInboundCallControl
                 return;
             }
 
+            // Live transcription hears the caller's leg both ways (the caller, and what the caller hears), timed
+            // from this answer like the recording.
+            if (_organisationId is { } organisation && _control.Live?.Begin(_recordId, organisation) is { } tap)
+            {
+                _inbound.Media.Tap(tap);
+            }
+
             var notice = _route.Prompts.Notice(_plan);
             if (notice is not null)
             {
