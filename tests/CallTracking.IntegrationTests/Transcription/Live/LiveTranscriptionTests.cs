@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using CallTracking.Engine.Storage;
 using CallTracking.IntegrationTests.Audio;
 using CallTracking.IntegrationTests.Infrastructure;
+using CallTracking.IntegrationTests.Infrastructure.GrpcPeers;
 using CallTracking.IntegrationTests.Media;
 using CallTracking.IntegrationTests.Sip;
 using Npgsql;
@@ -33,8 +34,26 @@ public sealed class LiveTranscriptionTests(PostgresServer server) : IClassFixtur
             Numbers = new[] { new { Number = EngineConfigs.TrackedNumber, Organisation = "Acme Plumbing", Plan = new Dictionary<string, object> { ["Announcement"] = "none" } } },
         };
         await using var engine = await EngineProcess.StartAsync(
-            directory, sipPort, config, [$"--Database:ConnectionString={database}", $"--Transcription:Model={model}", "--Transcription:Live=true", .. Fast]);
+            directory, sipPort, config, [$"--Database:ConnectionString={database}", $"--Transcription:Model={model}", "--Transcription:Live=true", "--Logging:LogLevel:CallTracking.Engine.Grpc=Debug", .. Fast]);
         await SippAgainstEngine.WaitForLogAsync(engine, "Live transcription on: 1 worker(s)", TimeSpan.FromSeconds(10));
+
+        // A dashboard's view: a gRPC stream of transcript.segment (python grpcio), opened before the call.
+        var created = await EngineCli.RunAsync(directory, database, "keys", "create", "--org", "Acme Plumbing", "--name", "live");
+        Assert.True(created.Code == 0, created.Err);
+        using var stream = PythonGrpc.StartCall(
+            new GrpcClientCall
+            {
+                Target = $"{engine.GrpcAddress!.Host}:{engine.GrpcAddress.Port}",
+                ProtoRoot = GrpcPeerPaths.EngineProtoRoot,
+                Method = "/calltracking.v1.CallEvents/Subscribe",
+                RequestJson = """{"kinds": ["transcript.segment"]}""",
+                Metadata = [new("authorization", "Bearer " + created.Out.Trim())],
+                MaxMessages = 1,
+                Timeout = TimeSpan.FromSeconds(90),
+            },
+            directory,
+            "live-stream");
+        await SippAgainstEngine.WaitForLogAsync(engine, "Event stream opened", TimeSpan.FromSeconds(30));
 
         // About 5 s of speech from the answer on, then 4 s of silence before the BYE: the pause after the speech
         // cuts the last utterance while the call still goes on.
@@ -80,6 +99,14 @@ public sealed class LiveTranscriptionTests(PostgresServer server) : IClassFixtur
             Assert.False(string.IsNullOrWhiteSpace((string?)segment["text"]));
             Assert.InRange((double)segment["confidence"]!, 0, 1);
         }
+
+        // The stream had the first one typed.
+        var streamed = Assert.Single((await stream.WaitForExitAsync(TimeSpan.FromSeconds(30))).Messages);
+        Assert.Equal("transcript.segment", streamed.GetProperty("kind").GetString());
+        Assert.Equal(callId.ToString("D"), streamed.GetProperty("call_id").GetString());
+        var typed = streamed.GetProperty("transcript_segment");
+        Assert.Equal("caller", typed.GetProperty("speaker").GetString());
+        Assert.Equal((string?)live[0]["text"], typed.GetProperty("text").GetString());
 
         Assert.Contains("Live transcription on", engine.Log, StringComparison.Ordinal);
         Assert.DoesNotContain("fell behind", engine.Log, StringComparison.Ordinal);
