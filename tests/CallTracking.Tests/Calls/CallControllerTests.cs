@@ -90,6 +90,35 @@ public sealed class CallControllerTests
         Assert.Equal(0, inbound.Hangups);
     }
 
+    [Fact]
+    public void Live_transcription_taps_the_callers_leg_when_the_engine_answers_and_only_for_a_call_with_an_organisation()
+    {
+        var organisation = Guid.NewGuid();
+        var live = new FakeLive();
+        var number = new TrackingNumber("+15551230001", "Google Ads") { Plan = RoutingPlan.Default };
+        var prompts = new PlanPrompts(new() { [RoutingPlan.Default] = (Notice, null, null) });
+        var control = new CallControl(new RoutingDirectory([]), null, new Dictionary<string, Engine.Sip.Outbound.OutboundTrunk>(), null, _media, _time, NullLogger<CallControl>.Instance) { Live = live };
+        var inbound = new FakeInbound(new InboundCall("c1", number, "carrier", "+15557770000", string.Empty, null, null, _time.GetUtcNow()), _media.Open());
+        var controller = control.Begin(inbound, new RouteEntry(number, RoutingPlan.Default) { Prompts = prompts, OrganisationId = organisation });
+        inbound.Controller = controller;
+        Assert.Empty(live.Begun);
+
+        controller.OnInboundAnswered();
+
+        var begun = Assert.Single(live.Begun);
+        Assert.Equal(((CallController)controller).RecordId, begun.Call);
+        Assert.Equal(organisation, begun.Organisation);
+        Assert.Same(begun.Tap, Assert.Single(inbound.Session.Taps));
+
+        // No organisation (a number outside provisioning): no call record, so nothing to publish segments on.
+        var other = new FakeInbound(new InboundCall("c2", number, "carrier", "+15557770000", string.Empty, null, null, _time.GetUtcNow()), _media.Open());
+        var otherControl = control.Begin(other, new RouteEntry(number, RoutingPlan.Default) { Prompts = prompts });
+        other.Controller = otherControl;
+        otherControl.OnInboundAnswered();
+        Assert.Empty(other.Session.Taps);
+        Assert.Single(live.Begun);
+    }
+
     private sealed class FakeInbound(InboundCall call, FakeSession session) : IInboundLeg
     {
         public IInboundCallControl? Controller { get; set; }
@@ -175,6 +204,22 @@ public sealed class CallControllerTests
 
         public void Stop()
         {
+        }
+
+        public List<IAudioTap> Taps { get; } = [];
+
+        public void Tap(IAudioTap tap) => Taps.Add(tap);
+    }
+
+    private sealed class FakeLive : Engine.Transcription.ILiveTranscription
+    {
+        public List<(Guid Call, Guid Organisation, IAudioTap Tap)> Begun { get; } = [];
+
+        public IAudioTap? Begin(Guid callId, Guid organisationId)
+        {
+            var tap = new CallTracking.Media.Transcription.LiveAudioTap();
+            Begun.Add((callId, organisationId, tap));
+            return tap;
         }
     }
 }
