@@ -53,6 +53,19 @@ test('an event of a call not seen from its start (a resumed stream) still makes 
   assert.equal(live.active.get('b').state, 'ringing');
 });
 
+test('a live transcript segment puts the last thing said on the card, until the call ends', () => {
+  const live = new LiveCalls();
+  live.apply(event(1, 'call.started', 's', { detail: 'started', started: {} }));
+  live.apply(event(2, 'transcript.segment', 's', { detail: 'transcriptSegment', transcriptSegment: { speaker: 'caller', startMs: 800, endMs: 2300, text: 'my sink is leaking' } }));
+  assert.deepEqual(live.active.get('s').lastSaid, { speaker: 'caller', text: 'my sink is leaking' });
+  live.apply(event(3, 'transcript.segment', 's', { detail: 'transcriptSegment', transcriptSegment: { speaker: 'business', text: '' } }));
+  assert.equal(live.active.get('s').lastSaid.speaker, 'caller');
+  live.apply(event(4, 'call.ended', 's', { detail: 'ended', ended: { disposition: 'answered' } }));
+  live.apply(event(5, 'transcript.segment', 's', { detail: 'transcriptSegment', transcriptSegment: { speaker: 'business', text: 'goodbye' } }));
+  assert.equal(live.active.size, 0);
+  assert.equal(live.ended[0].lastSaid.text, 'my sink is leaking');
+});
+
 test('the ended strip keeps the twelve latest calls', () => {
   const live = new LiveCalls();
   for (let i = 0; i < 20; i++) {

@@ -102,6 +102,13 @@ export class LiveCalls {
       case 'call.dtmf':
         ensure().lastDigit = event.dtmf?.digit ?? '';
         break;
+      case 'transcript.segment': {
+        // Transcription:Live: the card shows the last thing said (provisional; the call page has the final transcript).
+        const segment = event.transcriptSegment;
+        if (!segment?.text) return;
+        ensure().lastSaid = { speaker: segment.speaker, text: segment.text };
+        break;
+      }
       case 'call.ended': {
         const ended = ensure();
         this.active.delete(id);

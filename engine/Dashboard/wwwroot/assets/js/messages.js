@@ -53,6 +53,14 @@ export const RecordingReady = {
   6: f('error', 'string'),
 };
 
+/** transcript.segment (Transcription:Live); confidence (float, field 5) is not read. */
+export const LiveTranscriptSegment = {
+  1: f('speaker', 'string'),
+  2: f('startMs', 'int64n'),
+  3: f('endMs', 'int64n'),
+  4: f('text', 'string'),
+};
+
 /** CallEvent: `detail` names the set oneof case ('started', 'ringing', …) or is undefined. `id` is a BigInt. */
 export const CallEvent = {
   1: f('id', 'int64'),
@@ -69,6 +77,7 @@ export const CallEvent = {
   14: f('dtmf', CallDtmf, { oneof: 'detail' }),
   15: f('ended', CallEnded, { oneof: 'detail' }),
   16: f('recordingReady', RecordingReady, { oneof: 'detail' }),
+  19: f('transcriptSegment', LiveTranscriptSegment, { oneof: 'detail' }),
   20: f('payloadJson', 'string'),
 };
 

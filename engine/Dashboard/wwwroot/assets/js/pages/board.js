@@ -37,6 +37,8 @@ export function mount(main, { live }) {
         h('time', { class: 'live-duration', 'data-testid': 'live-call-duration', dataset: { started: c.startedAt.getTime() } }, duration((Date.now() - c.startedAt.getTime()) / 1000))),
       h('p', { class: 'caller', 'data-testid': 'live-call-caller' }, phone(c.callerNumber)),
       c.callerName ? h('p', { class: 'caller-name' }, c.callerName) : null,
+      c.lastSaid ? h('p', { class: 'live-said', 'data-testid': 'live-call-said', dataset: { speaker: c.lastSaid.speaker } },
+        h('span', { class: 'live-said-speaker' }, c.lastSaid.speaker === 'business' ? 'Business: ' : 'Caller: '), c.lastSaid.text) : null,
       h('dl', { class: 'card-facts' },
         h('div', {}, h('dt', {}, icon('phone'), h('span', { class: 'visually-hidden' }, 'Tracking number')), h('dd', { 'data-testid': 'live-call-number' }, numberLabel(c.trackingNumber))),
         h('div', {}, h('dt', {}, icon('tag'), h('span', { class: 'visually-hidden' }, 'Campaign')), h('dd', { 'data-testid': 'live-call-campaign' }, campaignName(c.campaignId))),
