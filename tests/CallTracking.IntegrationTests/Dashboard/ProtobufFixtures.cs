@@ -46,6 +46,8 @@ public static class ProtobufFixtures
         ended.Ended = new CallEnded { EndedAt = At(66, 750), Disposition = "answered", HangupBy = "caller", RingSeconds = 3.5, TalkSeconds = 61.25 };
         var recording = Event(46, "recording.ready", At(67));
         recording.RecordingReady = new RecordingReady { RecordingId = "rec-1", DurationMs = 61000, Bytes = 5_000_000_000, Codec = "opus", Channels = 2 };
+        var segment = Event(48, "transcript.segment", At(9));
+        segment.TranscriptSegment = new LiveTranscriptSegment { Speaker = "caller", StartMs = 800, EndMs = 2300, Text = "my sink is leaking", Confidence = 0.8125f };
         var untyped = Event(47, "call.transferred", At(8));
         untyped.PayloadJson = """{"to":"+14155550100"}""";
 
@@ -113,6 +115,7 @@ public static class ProtobufFixtures
             ["eventEndedWithUnknownFields"] = WithUnknownFields(ended),
             ["eventRecordingReady"] = recording.ToByteArray(),
             ["eventUntyped"] = untyped.ToByteArray(),
+            ["eventTranscriptSegment"] = segment.ToByteArray(),
             ["callFull"] = call.ToByteArray(),
             ["listResponse"] = list.ToByteArray(),
             ["recordingLink"] = new RecordingLink

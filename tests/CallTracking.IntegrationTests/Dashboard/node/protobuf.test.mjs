@@ -80,6 +80,10 @@ test('every typed detail decodes: ringing, answered, bridged, dtmf (negative int
   assert.equal(ended.ended.talkSeconds, 61.25);
   const recording = decode(M.CallEvent, fixtures.eventRecordingReady);
   assert.deepEqual(recording.recordingReady, { recordingId: 'rec-1', durationMs: 61000, bytes: 5_000_000_000, codec: 'opus', channels: 2, error: '' });
+  // transcript.segment: the float confidence (fixed32) is skipped, the rest typed.
+  const segment = decode(M.CallEvent, fixtures.eventTranscriptSegment);
+  assert.equal(segment.detail, 'transcriptSegment');
+  assert.deepEqual(segment.transcriptSegment, { speaker: 'caller', startMs: 800, endMs: 2300, text: 'my sink is leaking' });
 });
 
 test('unknown fields of every wire type (varint, fixed64, bytes, fixed32, group) are skipped', { skip: skipWithoutFixtures }, () => {
