@@ -11,7 +11,7 @@ namespace CallTracking.Engine.Grpc;
 /// REST API (<see cref="CallQueries"/>, <see cref="RecordingStore"/>). A call of an organisation the key may not
 /// see is NOT_FOUND, exactly as one that does not exist.
 /// </summary>
-public sealed class CallsService : IGrpcService
+public sealed partial class CallsService : IGrpcService
 {
     public const string ServiceName = "calltracking.v1.Calls";
     public const int DefaultPageSize = 50;
@@ -29,7 +29,7 @@ public sealed class CallsService : IGrpcService
     private readonly Privacy.TranscriptCipher? _cipher;
 
     /// <param name="cipher">Opens transcripts sealed at rest; without it sealed text reads as empty.</param>
-    public CallsService(GrpcAuthentication authentication, CallQueries calls, EventStore events, RecordingStore recordings, RecordingLinks links, ApiDatabase db, Privacy.TranscriptCipher? cipher = null)
+    public CallsService(GrpcAuthentication authentication, CallQueries calls, EventStore events, RecordingStore recordings, RecordingLinks links, ApiDatabase db, Privacy.TranscriptCipher? cipher = null, Privacy.DataDeletion? deletion = null)
     {
         ArgumentNullException.ThrowIfNull(authentication);
         ArgumentNullException.ThrowIfNull(calls);
@@ -44,6 +44,7 @@ public sealed class CallsService : IGrpcService
         _links = links;
         _db = db;
         _cipher = cipher;
+        _deletion = deletion;
     }
 
     public void Register(GrpcMethodRegistry registry)
@@ -53,6 +54,7 @@ public sealed class CallsService : IGrpcService
         registry.AddUnary<ListCallsRequest, ListCallsResponse>(ServiceName, "ListCalls", ListCallsAsync);
         registry.AddUnary<GetRecordingLinkRequest, RecordingLink>(ServiceName, "GetRecordingLink", GetRecordingLinkAsync);
         registry.AddUnary<GetTranscriptRequest, Transcript>(ServiceName, "GetTranscript", GetTranscriptAsync);
+        RegisterDeletion(registry);
     }
 
     public async Task<Call> GetCallAsync(GetCallRequest request, ServerCallContext context)

@@ -146,7 +146,7 @@ public static partial class EngineHost
             services.GetRequiredService<ILogger<RoutingDirectoryService>>()));
         builder.Services.AddHostedService(services => services.GetRequiredService<RoutingDirectoryService>());
         builder.Services.AddHostedService(services => services.GetRequiredService<CallRecordWriter>());
-        builder.Services.AddPrivacy(masterKeys!, engine: true);
+        builder.Services.AddPrivacy(masterKeys!, engine: true, PrivacyServices.EncryptRecordings(configuration));
         builder.Services.AddHostedService<Transcription.TranscriptionWorkerService>();
         builder.Services.AddCallTrackingApi();
         builder.Services.AddCallTrackingDashboard();

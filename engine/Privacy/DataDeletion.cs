@@ -210,7 +210,7 @@ public sealed class DataDeletion
                 outbox.Parameters.Add(Uuid(callId));
                 outbox.Parameters.Add(new() { Value = EventKind, NpgsqlDbType = NpgsqlDbType.Text });
                 outbox.Parameters.Add(new() { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-                outbox.Parameters.Add(new() { Value = System.Text.Json.JsonSerializer.Serialize(new { what, deleted_by = actor, reason }), NpgsqlDbType = NpgsqlDbType.Text });
+                outbox.Parameters.Add(new() { Value = System.Text.Json.JsonSerializer.Serialize(new { what, deletedBy = actor, reason }), NpgsqlDbType = NpgsqlDbType.Text });
                 await outbox.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 

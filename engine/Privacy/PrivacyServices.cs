@@ -11,6 +11,12 @@ public static class PrivacyServices
     /// Loads (or on first run creates) the master key named by <c>Security:MasterKeyFile</c>; false after writing
     /// the reason to <paramref name="error"/>, for the host to stop with.
     /// </summary>
+    public const string EncryptRecordingsKey = "Security:EncryptRecordings";
+
+    /// <summary>Whether new recordings are encrypted: yes unless <c>Security:EncryptRecordings</c> is <c>false</c>.</summary>
+    public static bool EncryptRecordings(IConfiguration configuration) =>
+        !string.Equals(configuration?[EncryptRecordingsKey], "false", StringComparison.OrdinalIgnoreCase);
+
     public static bool TryLoadMasterKey(IConfiguration configuration, string dataPath, TextWriter error, out MasterKeyRing? keys)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -33,7 +39,8 @@ public static class PrivacyServices
     /// <paramref name="engine"/>, also the recording key source (for the media engine) and the retention sweeper.
     /// Register after the database; the default <see cref="IAuditSink"/> logs.
     /// </summary>
-    public static IServiceCollection AddPrivacy(this IServiceCollection services, MasterKeyRing keys, bool engine)
+    /// <param name="encryptRecordings">False (<c>Security:EncryptRecordings=false</c>) writes new recordings in the clear; reading, deletion and transcripts are unchanged.</param>
+    public static IServiceCollection AddPrivacy(this IServiceCollection services, MasterKeyRing keys, bool engine, bool encryptRecordings = true)
     {
         services.AddSingleton(keys);
         services.AddSingleton<DataKeyStore>();
@@ -50,7 +57,11 @@ public static class PrivacyServices
         if (engine)
         {
             services.AddSingleton<RecordingKeySource>();
-            services.AddSingleton<IRecordingKeySource>(services => services.GetRequiredService<RecordingKeySource>());
+            if (encryptRecordings)
+            {
+                services.AddSingleton<IRecordingKeySource>(services => services.GetRequiredService<RecordingKeySource>());
+            }
+
             services.AddHostedService(services => services.GetRequiredService<RecordingKeySource>());
             services.AddSingleton(RetentionOptions.From);
             services.AddHostedService<RetentionSweeper>();
