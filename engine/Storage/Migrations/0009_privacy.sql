@@ -47,7 +47,8 @@ ALTER TABLE campaigns ADD COLUMN retain_calls_days int NULL CHECK (retain_calls_
 
 -- Transcript text at rest: sealed with the transcript's data key (nonce ‖ ciphertext ‖ tag); the plaintext
 -- columns stay empty for new transcripts. Full-text search keeps a tsvector of the words (lexemes and positions,
--- not the text): written by the engine instead of generated from full_text, and deleted with the transcript.
+-- not the text): written by the engine from the text before sealing (a trigger fills it from full_text when a
+-- writer gives none), and deleted with the transcript.
 ALTER TABLE transcripts ADD COLUMN data_key_id uuid NULL;
 ALTER TABLE transcripts ADD COLUMN full_text_sealed bytea NULL;
 ALTER TABLE transcript_segments ADD COLUMN text_sealed bytea NULL;
@@ -57,3 +58,16 @@ DROP INDEX transcripts_search;
 ALTER TABLE transcripts DROP COLUMN search;
 ALTER TABLE transcripts RENAME COLUMN search_words TO search;
 CREATE INDEX transcripts_search ON transcripts USING gin (search);
+
+-- Rows written with plaintext full_text (older writers) still get their vector, as the generated column gave them.
+CREATE FUNCTION transcripts_search_default() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.search IS NULL THEN
+        NEW.search := to_tsvector('simple', NEW.full_text);
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER transcripts_search_default BEFORE INSERT OR UPDATE ON transcripts
+    FOR EACH ROW EXECUTE FUNCTION transcripts_search_default();

@@ -77,6 +77,13 @@ public sealed class DecryptingRecordingStream : Stream
 
         _length = plain;
         TrailingBytes = fileLength - offset;
+
+        // The final chunk is what proves the file whole: authenticate it now (it may be empty and never read), so a
+        // forged end-of-file marker or tag is found at open, not trusted.
+        if (IsComplete)
+        {
+            Decrypt(_chunks.Count - 1);
+        }
     }
 
     /// <summary>The data key id in the file's header.</summary>
@@ -204,7 +211,7 @@ public sealed class DecryptingRecordingStream : Stream
             return _plain.AsSpan(0, length);
         }
 
-        if (_plain.Length < length)
+        if (_plain.Length < length || _cipher.Length < length + EncryptedRecordingFormat.TagSize)
         {
             _plain = new byte[length];
             _cipher = new byte[length + EncryptedRecordingFormat.TagSize];

@@ -164,7 +164,7 @@ public sealed class EncryptedRecordingTests
         using var stream = new DecryptingRecordingStream(new MemoryStream(encrypted), key.Key);
         Assert.Equal(plain.Length, stream.Length);
         var buffer = new byte[333];
-        foreach (var position in new long[] { plain.Length - 10, 0, 5000, 1, plain.Length / 2 })
+        foreach (var position in new long[] { plain.Length - 10, 0, plain.Length / 3, 1, plain.Length / 2 })
         {
             stream.Position = position;
             var read = stream.Read(buffer);
