@@ -15,6 +15,7 @@ namespace CallTracking.IntegrationTests.Privacy;
 /// retention under a clock the test moves, subject find/export/erase through the command line across two
 /// organisations (the archive opens and its audio decodes with opusdec), rotate-master keeping everything readable.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class DataLifecycleTests(PostgresServer server, ITestOutputHelper output) : IClassFixture<PostgresServer>
 {
     private const string Subject = "+447700900123";
