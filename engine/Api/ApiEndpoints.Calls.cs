@@ -111,14 +111,14 @@ public static partial class ApiEndpoints
     }
 
     /// <summary>The call's recording (Ogg Opus) as a download; Range requests are honoured so players can seek.</summary>
-    private static async Task<IResult> GetRecordingAsync(Guid id, HttpContext context, CallQueries calls, RecordingStore recordings, CancellationToken ct)
+    private static async Task<IResult> GetRecordingAsync(Guid id, HttpContext context, CallQueries calls, RecordingStore recordings, Privacy.RecordingReader reader, CancellationToken ct)
     {
         if (await calls.FindAsync(id, context.Principal().VisibleOrganisations, ct).ConfigureAwait(false) is null)
         {
             return ApiProblems.NotFound("No such call.");
         }
 
-        return RecordingDownload(await recordings.FindAsync(id, ct).ConfigureAwait(false));
+        return await RecordingDownloadAsync(await recordings.FindAsync(id, ct).ConfigureAwait(false), reader, ct).ConfigureAwait(false);
     }
 
     private static DateTimeOffset? QueryTime(IQueryCollection query, string name, Dictionary<string, string[]> errors)

@@ -11,7 +11,7 @@ namespace CallTracking.Engine.Cli;
 /// Usage errors are one line on the error writer and exit code 2; configuration
 /// errors are <c>calltracking: configuration error</c> and a line per fault, exit 78.
 /// </summary>
-public sealed class CliApp
+public sealed partial class CliApp
 {
     private const string Name = "calltracking";
 
@@ -258,6 +258,7 @@ public sealed class CliApp
         private readonly Command _users;
         private readonly Command _rules;
         private readonly Command _migrate;
+        private readonly IReadOnlyList<Command> _privacy;
 
         public Commands(CliApp app, IReadOnlyList<KeyValuePair<string, string?>> overrides)
         {
@@ -321,12 +322,22 @@ public sealed class CliApp
             Root.Subcommands.Add(_rules);
             Root.Subcommands.Add(ModelCommands.Create(app._environment));
             Root.Subcommands.Add(_users);
+
+            // Deletion, data-subject requests, organisation exit, retention; and the master key's rotation under keys.
+            PrivacyCommands.WithPrivacy withPrivacy = (parse, configFile, work, ct) => app.WithPrivacyAsync(parse, configFile, overrides, work, ct);
+            _privacy = PrivacyCommands.Create(ConfigOption, withPrivacy);
+            foreach (var command in _privacy)
+            {
+                Root.Subcommands.Add(command);
+            }
+
+            _keys.Subcommands.Add(PrivacyCommands.RotateMaster(ConfigOption, withPrivacy));
         }
 
         public RootCommand Root { get; }
 
         public bool TakesConfiguration(Command command) =>
-            command == _run || command == _check || command == _migrate || command == _provision || command.Parents.Contains(_keys) || command.Parents.Contains(_users) || command.Parents.Contains(_rules);
+            command == _run || command == _check || command == _migrate || command == _provision || command.Parents.Contains(_keys) || command.Parents.Contains(_users) || command.Parents.Contains(_rules) || _privacy.Any(p => command.Parents.Contains(p) || command.Parents.Any(c => c is Command parent && parent.Parents.Contains(p)));
 
         private static Command ProvisionCommand(CliApp app, IReadOnlyList<KeyValuePair<string, string?>> overrides)
         {

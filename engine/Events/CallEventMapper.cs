@@ -137,6 +137,14 @@ public static class CallEventMapper
                         Attempts = (int)Integer(p, "attempts"),
                     };
                     break;
+                case Privacy.DataDeletion.EventKind:
+                    message.Deleted = new CallDataDeleted
+                    {
+                        What = Text(p, "what"),
+                        DeletedBy = Text(p, "deletedBy"),
+                        Reason = Text(p, "reason"),
+                    };
+                    break;
                 default:
                     // A kind this version does not type: payload_json only.
                     break;

@@ -11,7 +11,7 @@ namespace CallTracking.Engine.Grpc;
 /// REST API (<see cref="CallQueries"/>, <see cref="RecordingStore"/>). A call of an organisation the key may not
 /// see is NOT_FOUND, exactly as one that does not exist.
 /// </summary>
-public sealed class CallsService : IGrpcService
+public sealed partial class CallsService : IGrpcService
 {
     public const string ServiceName = "calltracking.v1.Calls";
     public const int DefaultPageSize = 50;
@@ -26,8 +26,10 @@ public sealed class CallsService : IGrpcService
     private readonly RecordingStore _recordings;
     private readonly RecordingLinks _links;
     private readonly ApiDatabase _db;
+    private readonly Privacy.TranscriptCipher? _cipher;
 
-    public CallsService(GrpcAuthentication authentication, CallQueries calls, EventStore events, RecordingStore recordings, RecordingLinks links, ApiDatabase db)
+    /// <param name="cipher">Opens transcripts sealed at rest; without it sealed text reads as empty.</param>
+    public CallsService(GrpcAuthentication authentication, CallQueries calls, EventStore events, RecordingStore recordings, RecordingLinks links, ApiDatabase db, Privacy.TranscriptCipher? cipher = null, Privacy.DataDeletion? deletion = null)
     {
         ArgumentNullException.ThrowIfNull(authentication);
         ArgumentNullException.ThrowIfNull(calls);
@@ -41,6 +43,8 @@ public sealed class CallsService : IGrpcService
         _recordings = recordings;
         _links = links;
         _db = db;
+        _cipher = cipher;
+        _deletion = deletion;
     }
 
     public void Register(GrpcMethodRegistry registry)
@@ -50,6 +54,7 @@ public sealed class CallsService : IGrpcService
         registry.AddUnary<ListCallsRequest, ListCallsResponse>(ServiceName, "ListCalls", ListCallsAsync);
         registry.AddUnary<GetRecordingLinkRequest, RecordingLink>(ServiceName, "GetRecordingLink", GetRecordingLinkAsync);
         registry.AddUnary<GetTranscriptRequest, Transcript>(ServiceName, "GetTranscript", GetTranscriptAsync);
+        RegisterDeletion(registry);
     }
 
     public async Task<Call> GetCallAsync(GetCallRequest request, ServerCallContext context)
@@ -150,8 +155,8 @@ public sealed class CallsService : IGrpcService
         await FindAsync(id, principal, ct).ConfigureAwait(false);
         var transcript = new Transcript { CallId = id.ToString("D"), Status = "none" };
         var stored = (await _db.ListAsync(
-            "select id, status, language, error from transcripts where call_id = $1 order by created_at desc limit 1",
-            r => (Id: r.GetGuid(0), Status: r.GetString(1), Language: ApiDatabase.NullableText(r, 2), Error: ApiDatabase.NullableText(r, 3)),
+            "select id, status, language, error, data_key_id from transcripts where call_id = $1 order by created_at desc limit 1",
+            r => (Id: r.GetGuid(0), Status: r.GetString(1), Language: ApiDatabase.NullableText(r, 2), Error: ApiDatabase.NullableText(r, 3), KeyId: ApiDatabase.NullableGuid(r, 4)),
             ct,
             ApiDatabase.Uuid(id)).ConfigureAwait(false)).FirstOrDefault();
         if (stored.Id == Guid.Empty)
@@ -168,9 +173,10 @@ public sealed class CallsService : IGrpcService
         transcript.Status = stored.Status == "ready" ? "done" : "failed";
         transcript.Language = stored.Language ?? string.Empty;
         transcript.Error = stored.Error ?? string.Empty;
+        var key = _cipher is null ? null : await _cipher.KeyAsync(stored.KeyId, ct).ConfigureAwait(false);
         transcript.Segments.AddRange(await _db.ListAsync(
-            "select speaker, start_ms, end_ms, text from transcript_segments where transcript_id = $1 order by start_ms, end_ms, speaker",
-            r => new TranscriptSegment { Speaker = r.GetString(0), StartMs = r.GetInt64(1), EndMs = r.GetInt64(2), Text = r.GetString(3) },
+            "select speaker, start_ms, end_ms, text, text_sealed from transcript_segments where transcript_id = $1 order by start_ms, end_ms, speaker",
+            r => new TranscriptSegment { Speaker = r.GetString(0), StartMs = r.GetInt64(1), EndMs = r.GetInt64(2), Text = Privacy.TranscriptCipher.TextOf(key, stored.KeyId, r.GetString(3), r.IsDBNull(4) ? null : (byte[])r.GetValue(4)) },
             ct,
             ApiDatabase.Uuid(stored.Id)).ConfigureAwait(false));
         return transcript;

@@ -47,6 +47,11 @@ public static partial class EngineHost
             return Cli.CliExitCodes.Config;
         }
 
+        if (!Privacy.PrivacyServices.TryLoadMasterKey(configuration, settings.DataPath, Console.Error, out var masterKeys))
+        {
+            return Cli.CliExitCodes.StartFailed;
+        }
+
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory, DisableDefaults = true });
         builder.Configuration.AddConfiguration(configuration);
         builder.Logging.ClearProviders();
@@ -67,6 +72,7 @@ public static partial class EngineHost
         builder.Services.AddSingleton(services => services.GetRequiredService<StorageService>().DataSource);
         builder.Services.AddHostedService(services => services.GetRequiredService<StorageService>());
         AddTranscriptionJobs(builder.Services, configuration);
+        Privacy.PrivacyServices.AddPrivacy(builder.Services, masterKeys!, engine: false);
         builder.Services.AddHostedService<TranscriptionWorkerService>();
 
         using var host = builder.Build();

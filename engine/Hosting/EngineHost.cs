@@ -5,6 +5,7 @@ using CallTracking.Engine.Configuration;
 using CallTracking.Engine.Dashboard;
 using CallTracking.Engine.Events;
 using CallTracking.Engine.Grpc;
+using CallTracking.Engine.Privacy;
 using CallTracking.Engine.Provisioning;
 using CallTracking.Engine.Sip.Trunks;
 using CallTracking.Engine.Storage;
@@ -44,6 +45,12 @@ public static partial class EngineHost
         {
             await Console.Error.WriteLineAsync($"calltracking: configuration error{Environment.NewLine}  {HttpPublicUrl.ConfigurationKey}: {publicUrlError}").ConfigureAwait(false);
             return Cli.CliExitCodes.Config;
+        }
+
+        // Encryption at rest: a master key that cannot be read (or that others can read) stops the engine here.
+        if (!Privacy.PrivacyServices.TryLoadMasterKey(configuration, settings.DataPath, Console.Error, out var masterKeys))
+        {
+            return Cli.CliExitCodes.StartFailed;
         }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -139,6 +146,7 @@ public static partial class EngineHost
             services.GetRequiredService<ILogger<RoutingDirectoryService>>()));
         builder.Services.AddHostedService(services => services.GetRequiredService<RoutingDirectoryService>());
         builder.Services.AddHostedService(services => services.GetRequiredService<CallRecordWriter>());
+        builder.Services.AddPrivacy(masterKeys!, engine: true, PrivacyServices.EncryptRecordings(configuration));
         builder.Services.AddHostedService<Transcription.TranscriptionWorkerService>();
         builder.Services.AddSingleton<Transcription.LiveTranscriptionService>();
         builder.Services.AddSingleton<Transcription.ILiveTranscription>(services => services.GetRequiredService<Transcription.LiveTranscriptionService>());

@@ -41,7 +41,7 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
     private long _endedPacketsLost;
     private long _endedPacketsLate;
 
-    public SipService(EngineSettings settings, TrunkAdmission admission, TrackingNumberDirectory numbers, RtpPortAllocator ports, TimeProvider time, IMeterFactory meters, ILoggerFactory loggers, RoutingDirectory? routes = null, CallRecordWriter? writer = null, Transcription.ILiveTranscription? live = null)
+    public SipService(EngineSettings settings, TrunkAdmission admission, TrackingNumberDirectory numbers, RtpPortAllocator ports, TimeProvider time, IMeterFactory meters, ILoggerFactory loggers, RoutingDirectory? routes = null, CallRecordWriter? writer = null, Transcription.ILiveTranscription? live = null, CallTracking.Media.Recording.Encryption.IRecordingKeySource? recordingKeys = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(meters);
@@ -56,7 +56,8 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
             ports,
             () => new OpusRecordingEncoder(),
             time,
-            meters.Create(MediaMetrics.MeterName));
+            meters.Create(MediaMetrics.MeterName),
+            recordingKeys);
         var options = new SipCoreOptions
         {
             UserAgent = settings.Sip.UserAgent,

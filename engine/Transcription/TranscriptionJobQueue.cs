@@ -11,7 +11,7 @@ namespace CallTracking.Engine.Transcription;
 /// retried with exponential back-off until <see cref="TranscriptionSettings.MaxAttempts"/>, then the job and the
 /// call's transcript are marked failed with the error.
 /// </summary>
-public sealed class TranscriptionJobQueue(NpgsqlDataSource dataSource, CallRecordStore store, TranscriptionSettings settings)
+public sealed class TranscriptionJobQueue(NpgsqlDataSource dataSource, CallRecordStore store, TranscriptionSettings settings, Privacy.TranscriptCipher? cipher = null)
 {
     /// <summary>Claims the oldest due job (queued and due, or running with an expired lease), or returns null.</summary>
     public async Task<TranscriptionJob?> ClaimAsync(string workerId, CancellationToken cancellationToken)
@@ -103,10 +103,18 @@ public sealed class TranscriptionJobQueue(NpgsqlDataSource dataSource, CallRecor
                     await replace.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
+                // Encrypted at rest when the engine has a master key (Privacy.TranscriptCipher): the text is sealed with
+                // the transcript's own data key, stored in this transaction; the search vector keeps the words only.
+                var sealing = cipher?.NewKey(job.CallId);
+                if (sealing is { } newKey)
+                {
+                    await cipher!.Keys.StoreAsync(newKey.Row, cancellationToken, connection, transaction).ConfigureAwait(false);
+                }
+
                 await using (var insert = new NpgsqlCommand(
                     """
-                    INSERT INTO transcripts (id, call_id, recording_id, status, language, model, duration_ms, full_text)
-                    VALUES ($1, $2, $3, 'ready', $4, $5, $6, $7)
+                    INSERT INTO transcripts (id, call_id, recording_id, status, language, model, duration_ms, full_text, search, data_key_id, full_text_sealed)
+                    VALUES ($1, $2, $3, 'ready', $4, $5, $6, $7, to_tsvector('simple', $8), $9, $10)
                     """,
                     connection,
                     transaction))
@@ -117,7 +125,10 @@ public sealed class TranscriptionJobQueue(NpgsqlDataSource dataSource, CallRecor
                     insert.Parameters.Add(new() { Value = (object?)result.Language ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
                     insert.Parameters.Add(new() { Value = (object?)model ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
                     insert.Parameters.Add(new() { Value = result.DurationMs });
-                    insert.Parameters.Add(new() { Value = result.FullText });
+                    insert.Parameters.Add(new() { Value = sealing is null ? result.FullText : string.Empty });
+                    insert.Parameters.Add(new() { Value = result.FullText, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+                    insert.Parameters.Add(new() { Value = (object?)sealing?.Row.Id ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+                    insert.Parameters.Add(new() { Value = sealing is { } k ? Privacy.TranscriptCipher.Seal(k.Key, k.Row.Id, result.FullText) : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
                     await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
@@ -128,18 +139,24 @@ public sealed class TranscriptionJobQueue(NpgsqlDataSource dataSource, CallRecor
                     {
                         foreach (var segment in result.Segments)
                         {
-                            var row = new NpgsqlBatchCommand("INSERT INTO transcript_segments (transcript_id, speaker, start_ms, end_ms, text, confidence) VALUES ($1, $2, $3, $4, $5, $6)");
+                            var row = new NpgsqlBatchCommand("INSERT INTO transcript_segments (transcript_id, speaker, start_ms, end_ms, text, confidence, text_sealed) VALUES ($1, $2, $3, $4, $5, $6, $7)");
                             row.Parameters.Add(new() { Value = transcriptId });
                             row.Parameters.Add(new() { Value = TranscriptSegment.SpeakerText(segment.Speaker) });
                             row.Parameters.Add(new() { Value = segment.StartMs });
                             row.Parameters.Add(new() { Value = segment.EndMs });
-                            row.Parameters.Add(new() { Value = segment.Text });
+                            row.Parameters.Add(new() { Value = sealing is null ? segment.Text : string.Empty });
                             row.Parameters.Add(new() { Value = segment.Confidence });
+                            row.Parameters.Add(new() { Value = sealing is { } k ? Privacy.TranscriptCipher.Seal(k.Key, k.Row.Id, segment.Text) : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
                             batch.BatchCommands.Add(row);
                         }
 
                         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     }
+                }
+
+                if (sealing is { } used)
+                {
+                    System.Security.Cryptography.CryptographicOperations.ZeroMemory(used.Key);
                 }
 
                 var payload = new JsonObject

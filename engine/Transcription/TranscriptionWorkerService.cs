@@ -16,7 +16,8 @@ public sealed partial class TranscriptionWorkerService(
     TranscriptionJobSignal signal,
     TranscriptionSettings settings,
     TimeProvider time,
-    ILogger<TranscriptionWorkerService> logger) : BackgroundService
+    ILogger<TranscriptionWorkerService> logger,
+    Privacy.RecordingReader? recordings = null) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -114,7 +115,10 @@ public sealed partial class TranscriptionWorkerService(
                 throw new FileNotFoundException("the recording has no file");
             }
 
-            var result = await Task.Run(() => pipeline.Transcribe(job.Path, jobCancellation.Token), jobCancellation.Token).ConfigureAwait(false);
+            // Recordings are encrypted at rest: the reader decrypts (and reads older plaintext files as they are).
+            var file = recordings is null ? null : await recordings.ReadAllAsync(job.Path, jobCancellation.Token).ConfigureAwait(false)
+                ?? throw new FileNotFoundException("the recording is gone or its data key was destroyed");
+            var result = await Task.Run(() => file is null ? pipeline.Transcribe(job.Path, jobCancellation.Token) : pipeline.Transcribe(OggOpusFileDecoder.Decode(file, job.Path), jobCancellation.Token), jobCancellation.Token).ConfigureAwait(false);
             var transcriptId = await queue.CompleteAsync(job, workerId, result, Path.GetFileName(modelPath), stoppingToken).ConfigureAwait(false);
             if (transcriptId is null)
             {

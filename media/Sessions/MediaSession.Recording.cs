@@ -1,4 +1,7 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
 using CallTracking.Media.Recording;
+using CallTracking.Media.Recording.Encryption;
 
 namespace CallTracking.Media.Sessions;
 
@@ -14,6 +17,9 @@ public sealed partial class MediaSession
     private bool _recordingPaused;
     private IOpusFrameEncoder? _recordingEncoder;
     private FileStream? _recordingFile;
+
+    // The file's encryption (when the engine gives recordings data keys): the recorder writes through it.
+    private EncryptingRecordingStream? _recordingEncryption;
     private string? _recordingPath;
     private string? _recordingError;
 
@@ -23,8 +29,18 @@ public sealed partial class MediaSession
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             _recordingFile = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 16 * 1024);
+            Stream output = _recordingFile;
+            if (_dependencies.RecordingKeys is { } keys)
+            {
+                // Encrypted at rest: one chunk per Ogg flush, so the file stays streamable and crash-safe.
+                var key = keys.CreateKey(path);
+                _recordingEncryption = new EncryptingRecordingStream(_recordingFile, key, BinaryPrimitives.ReadUInt32BigEndian(RandomNumberGenerator.GetBytes(4)));
+                CryptographicOperations.ZeroMemory(key.Key);
+                output = _recordingEncryption;
+            }
+
             _recordingEncoder = _dependencies.CreateRecordingEncoder();
-            _recorder = new CallRecorder(_recordingFile, _recordingEncoder, _dependencies.Time, _recordingSerial);
+            _recorder = new CallRecorder(output, _recordingEncoder, _dependencies.Time, _recordingSerial);
             _timeline = new RecordingTimeline(_recorder);
             _recordingPath = path;
         }
@@ -32,8 +48,10 @@ public sealed partial class MediaSession
         {
             // A full disk, missing permissions or an existing file must not cost the call: it goes on unrecorded,
             // and the reason travels in the summary so the engine can tell the operator.
+            _recordingEncryption?.Dispose();
             _recordingFile?.Dispose();
             (_recordingEncoder as IDisposable)?.Dispose();
+            _recordingEncryption = null;
             _recordingFile = null;
             _recordingEncoder = null;
             _recorder = null;
@@ -70,6 +88,7 @@ public sealed partial class MediaSession
             duration = _recorder.Duration;
             paused = [.. _recorder.PausedSpans.Select(s => (s.Start, s.End))];
             _recorder.Dispose();
+            _recordingEncryption?.Dispose();
             bytes = _recordingFile!.Length;
             _recordingFile.Dispose();
             (_recordingEncoder as IDisposable)?.Dispose();

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using CallTracking.Media.Recording;
+using CallTracking.Media.Recording.Encryption;
 using CallTracking.Media.Rtp;
 using CallTracking.Media.Sessions;
 
@@ -31,14 +32,14 @@ public sealed class MediaEngine : IMediaSessionFactory, IDisposable
     private readonly MediaSessionDependencies _dependencies;
     private long _lastSessionId;
 
-    public MediaEngine(MediaEngineOptions options, RtpPortAllocator ports, Func<IOpusFrameEncoder> createRecordingEncoder, TimeProvider time, Meter meter)
+    public MediaEngine(MediaEngineOptions options, RtpPortAllocator ports, Func<IOpusFrameEncoder> createRecordingEncoder, TimeProvider time, Meter meter, IRecordingKeySource? recordingKeys = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Workers, 1);
         _options = options;
         _ports = ports;
         var metrics = new MediaMetrics(meter);
-        _dependencies = new MediaSessionDependencies(time, createRecordingEncoder, metrics);
+        _dependencies = new MediaSessionDependencies(time, createRecordingEncoder, metrics, recordingKeys);
         _workers = new MediaWorker[options.Workers];
         for (var i = 0; i < _workers.Length; i++)
         {

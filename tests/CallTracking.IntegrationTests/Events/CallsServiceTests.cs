@@ -31,6 +31,7 @@ public sealed class CallsServiceTests(PostgresServer server) : IClassFixture<Pos
     private RecordingLinks _links = null!;
     private string _clientKey = null!;
     private string _agencyKey = null!;
+    private CallTracking.Engine.Privacy.MasterKeyRing _masterKeys = null!;
 
     public async Task InitializeAsync()
     {
@@ -49,6 +50,10 @@ public sealed class CallsServiceTests(PostgresServer server) : IClassFixture<Pos
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(_links);
         builder.Services.AddSingleton(recordings);
+
+        // Downloads decrypt what is encrypted at rest (the plain files here are served as they are).
+        _masterKeys = CallTracking.Engine.Privacy.MasterKeyFile.LoadOrCreate(Path.Combine(_data, "keys", "master.key"));
+        builder.Services.AddSingleton(new CallTracking.Engine.Privacy.RecordingReader(new CallTracking.Engine.Privacy.DataKeyStore(_db.DataSource, _masterKeys)));
         _http = builder.Build();
         _http.MapSignedRecordings();
         await _http.StartAsync();
@@ -60,6 +65,7 @@ public sealed class CallsServiceTests(PostgresServer server) : IClassFixture<Pos
         await _http.StopAsync();
         await _http.DisposeAsync();
         await _db.DisposeAsync();
+        _masterKeys.Dispose();
         Directory.Delete(_data, recursive: true);
     }
 

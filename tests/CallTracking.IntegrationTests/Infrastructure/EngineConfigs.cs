@@ -20,5 +20,9 @@ public static class EngineConfigs
         // No recording notice: these tests compare what the engine sends and records with silence. The notice and
         // the rest of a routing plan are tested with their own configurations (Calls/CallControlTests).
         Numbers = new[] { new { Number = TrackedNumber, Name = "Google Ads", Plan = new { Announcement = "none" } } },
+
+        // These tests examine the Ogg Opus file on disk (pages, flushes, a crash's leftovers): recordings are written
+        // in the clear here. Encryption at rest is tested with it on (Privacy/EncryptionAtRestTests).
+        Security = new { EncryptRecordings = false },
     };
 }

@@ -78,7 +78,7 @@ public sealed class TranscriptionJobsTests(PostgresServer server) : IClassFixtur
         Assert.Equal("en", transcript[2]);
         var durationMs = (long)transcript[3]!;
         Assert.InRange(durationMs, 5_000, 10_000);
-        var segments = await RowsAsync(dataSource, "SELECT speaker, start_ms, end_ms, text, confidence FROM transcript_segments WHERE transcript_id = $1 ORDER BY start_ms, id", transcript[0]!);
+        var segments = await RowsAsync(dataSource, "SELECT speaker, start_ms, end_ms, text, confidence, text_sealed FROM transcript_segments WHERE transcript_id = $1 ORDER BY start_ms, id", transcript[0]!);
         Assert.NotEmpty(segments);
 
         // The business side (right channel) heard nothing: no announcement, no destination.
@@ -88,7 +88,10 @@ public sealed class TranscriptionJobsTests(PostgresServer server) : IClassFixtur
         {
             Assert.InRange((long)segment[1]!, previous, durationMs);
             Assert.InRange((long)segment[2]!, (long)segment[1]!, durationMs);
-            Assert.False(string.IsNullOrWhiteSpace((string)segment[3]!));
+
+            // Encrypted at rest (the recording was too, and the worker decrypted it): no text in the clear, only sealed.
+            Assert.Equal(string.Empty, (string)segment[3]!);
+            Assert.True(((byte[])segment[5]!).Length > 28, "the segment's text is not sealed");
             Assert.InRange((float)segment[4]!, 0f, 1f);
             previous = (long)segment[1]!;
         }
@@ -124,6 +127,7 @@ public sealed class TranscriptionJobsTests(PostgresServer server) : IClassFixtur
         Assert.Equal("done", body.GetProperty("status").GetString());
         Assert.Equal(segments.Count, body.GetProperty("segments").GetArrayLength());
         Assert.All(body.GetProperty("segments").EnumerateArray(), s => Assert.Equal("caller", s.GetProperty("speaker").GetString()));
+        Assert.All(body.GetProperty("segments").EnumerateArray(), s => Assert.False(string.IsNullOrWhiteSpace(s.GetProperty("text").GetString())));
         File.Delete(model);
     }
 
