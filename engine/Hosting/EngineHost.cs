@@ -140,6 +140,7 @@ public static partial class EngineHost
         builder.Services.AddHostedService(services => services.GetRequiredService<RoutingDirectoryService>());
         builder.Services.AddHostedService(services => services.GetRequiredService<CallRecordWriter>());
         builder.Services.AddHostedService<Transcription.TranscriptionWorkerService>();
+        AddOutboundDeliveries(builder.Services, configuration);
         builder.Services.AddCallTrackingApi();
         builder.Services.AddCallTrackingDashboard();
 

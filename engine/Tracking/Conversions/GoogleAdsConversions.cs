@@ -76,7 +76,8 @@ public static class GoogleAdsConversions
             w.WriteStartObject();
             w.WriteStartArray("conversions");
             w.WriteStartObject();
-            w.WriteString("conversion_action", action.ConversionName);
+            // The API wants the action's resource name (customers/…/conversionActions/…); the file wants its display name.
+            w.WriteString("conversion_action", action.Setting("conversion_action") ?? action.ConversionName);
             w.WriteString("conversion_date_time", ConversionJson.GoogleDateTime(call.StartedAt, call.TimeZone));
             if (action.ValueOf(call) is { } value)
             {
