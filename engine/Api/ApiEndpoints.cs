@@ -60,6 +60,9 @@ public static partial class ApiEndpoints
         MapPlans(v1);
         MapTrunks(v1);
         MapCalls(v1);
+        MapWebhooks(v1);
+        MapDeliveries(v1);
+        MapConversionActions(v1);
         app.MapSignedRecordings();
         return app;
     }
