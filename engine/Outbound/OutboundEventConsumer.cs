@@ -43,7 +43,7 @@ public abstract partial class OutboundEventConsumer : IHostedService, IAsyncDisp
     /// <summary>The <c>outbound_cursors.consumer</c> value.</summary>
     protected abstract string Consumer { get; }
 
-    /// <summary>SQL listing (organisation_id, since) of organisations this consumer serves; since = when the first of their endpoints/actions was made.</summary>
+    /// <summary>SQL listing (organisation_id, start) of organisations this consumer serves; start = the smallest <c>start_event_id</c> of their endpoints/actions.</summary>
     protected abstract string OrganisationsSql { get; }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -69,20 +69,20 @@ public abstract partial class OutboundEventConsumer : IHostedService, IAsyncDisp
     /// <summary>One pass over every organisation; returns the deliveries queued.</summary>
     public async Task<int> StepAsync(CancellationToken cancellationToken)
     {
-        var organisations = new List<(Guid Id, DateTimeOffset Since)>();
+        var organisations = new List<(Guid Id, long Start)>();
         await using (var command = _dataSource.CreateCommand(OrganisationsSql))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                organisations.Add((reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1)));
+                organisations.Add((reader.GetGuid(0), reader.GetInt64(1)));
             }
         }
 
         var queued = 0;
-        foreach (var (organisation, since) in organisations)
+        foreach (var (organisation, start) in organisations)
         {
-            queued += await StepOrganisationAsync(organisation, since, cancellationToken).ConfigureAwait(false);
+            queued += await StepOrganisationAsync(organisation, start, cancellationToken).ConfigureAwait(false);
         }
 
         if (queued > 0)
@@ -96,17 +96,17 @@ public abstract partial class OutboundEventConsumer : IHostedService, IAsyncDisp
     /// <summary>Queues the deliveries <paramref name="events"/> (one organisation's, in id order) call for; returns how many.</summary>
     protected abstract Task<int> HandleAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid organisation, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken);
 
-    private async Task<int> StepOrganisationAsync(Guid organisation, DateTimeOffset since, CancellationToken cancellationToken)
+    private async Task<int> StepOrganisationAsync(Guid organisation, long start, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
-        // A new consumer starts at the last event before its first endpoint/action existed: what happened since is
-        // delivered, history is not.
+        // A new consumer starts at the last event committed when its first endpoint/action was made (migration
+        // 0008's trigger): what happened since is delivered, history is not.
         await using (var create = new NpgsqlCommand(
             """
             INSERT INTO outbound_cursors (organisation_id, consumer, last_event_id)
-            VALUES ($1, $2, coalesce((SELECT max(id) FROM events WHERE organisation_id = $1 AND occurred_at < $3), 0))
+            VALUES ($1, $2, $3)
             ON CONFLICT DO NOTHING
             """,
             connection,
@@ -114,7 +114,7 @@ public abstract partial class OutboundEventConsumer : IHostedService, IAsyncDisp
         {
             create.Parameters.Add(new() { Value = organisation, NpgsqlDbType = NpgsqlDbType.Uuid });
             create.Parameters.Add(new() { Value = Consumer, NpgsqlDbType = NpgsqlDbType.Text });
-            create.Parameters.Add(new() { Value = since.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            create.Parameters.Add(new() { Value = start, NpgsqlDbType = NpgsqlDbType.Bigint });
             await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 

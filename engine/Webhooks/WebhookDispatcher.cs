@@ -18,7 +18,7 @@ public sealed class WebhookDispatcher : OutboundEventConsumer
     protected override string Consumer => "webhooks";
 
     protected override string OrganisationsSql =>
-        "SELECT organisation_id, min(created_at) FROM webhook_endpoints WHERE enabled GROUP BY organisation_id";
+        "SELECT organisation_id, min(start_event_id) FROM webhook_endpoints WHERE enabled GROUP BY organisation_id";
 
     protected override async Task<int> HandleAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid organisation, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
     {

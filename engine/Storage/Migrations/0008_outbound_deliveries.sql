@@ -15,6 +15,8 @@ CREATE TABLE webhook_endpoints (
     events           text[] NOT NULL DEFAULT '{}',
     enabled          boolean NOT NULL DEFAULT true,
     description      text NULL,
+    -- The last event id when it was made (set by trigger): its organisation's cursor starts here, not before.
+    start_event_id   bigint NOT NULL DEFAULT 0,
     created_at       timestamptz NOT NULL DEFAULT now(),
     updated_at       timestamptz NOT NULL DEFAULT now()
 );
@@ -39,10 +41,23 @@ CREATE TABLE conversion_actions (
     -- The platform's endpoint and credentials (endpoint, measurement_id, api_secret, pixel_id, access_token, ...).
     settings          jsonb NOT NULL DEFAULT '{}',
     enabled           boolean NOT NULL DEFAULT true,
+    start_event_id    bigint NOT NULL DEFAULT 0,
     created_at        timestamptz NOT NULL DEFAULT now(),
     updated_at        timestamptz NOT NULL DEFAULT now(),
     UNIQUE (organisation_id, name)
 );
+
+-- Whatever inserts an endpoint or action (API, provisioning, a script), it starts from the events committed by then:
+-- events are not replayed from history, and events written with a back-dated occurred_at are not skipped.
+CREATE FUNCTION outbound_start_event_id() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.start_event_id := (SELECT coalesce(max(id), 0) FROM events);
+    RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER webhook_endpoints_start BEFORE INSERT ON webhook_endpoints FOR EACH ROW EXECUTE FUNCTION outbound_start_event_id();
+CREATE TRIGGER conversion_actions_start BEFORE INSERT ON conversion_actions FOR EACH ROW EXECUTE FUNCTION outbound_start_event_id();
 
 -- The last event id each consumer (webhooks, conversions) of each organisation has turned into deliveries. It moves
 -- in the same transaction that inserts the deliveries, so a restart neither loses nor repeats an event.

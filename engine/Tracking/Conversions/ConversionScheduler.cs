@@ -23,7 +23,7 @@ public sealed class ConversionScheduler : OutboundEventConsumer
     protected override string Consumer => "conversions";
 
     protected override string OrganisationsSql =>
-        "SELECT organisation_id, min(created_at) FROM conversion_actions WHERE enabled AND send GROUP BY organisation_id";
+        "SELECT organisation_id, min(start_event_id) FROM conversion_actions WHERE enabled AND send GROUP BY organisation_id";
 
     protected override async Task<int> HandleAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid organisation, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
     {
