@@ -11,7 +11,7 @@ public static partial class ApiEndpoints
     /// <summary>
     /// <c>/v1/conversion-actions</c>: create (POST: <c>name</c>, <c>platform</c> one of google_ads/ga4/meta/microsoft_ads,
     /// <c>conversion_name</c>, <c>min_talk_seconds</c>, <c>required_tag</c>, <c>min_score</c>, <c>value</c>, <c>currency</c>,
-    /// <c>send</c>, <c>settings</c> object, <c>enabled</c>), list, get, delete; and
+    /// <c>send</c>, <c>settings</c> object, <c>enabled</c>), list, get, PATCH (members given change), delete; and
     /// <c>GET /v1/conversion-actions/{id}/export.csv?from=&amp;to=</c>, the platform's import file of the qualifying
     /// calls that started in [from, to) (ISO 8601; default the last 30 days), in the organisation's time zone.
     /// </summary>
@@ -68,6 +68,58 @@ public static partial class ApiEndpoints
                     P(minScore is { } s ? (int)s : null, NpgsqlDbType.Integer), P(body.Decimal("value"), NpgsqlDbType.Numeric), Text(currency),
                     Bool(body.Bool("send") ?? false), P(settings?.GetRawText() ?? "{}", NpgsqlDbType.Jsonb), Bool(body.Bool("enabled") ?? true)).ConfigureAwait(false);
                 return TypedResults.Created($"/v1/conversion-actions/{created!.Id}", created);
+            }
+            catch (PostgresException e) when (IsUniqueViolation(e))
+            {
+                return ApiProblems.Conflict($"A conversion action named \"{name}\" already exists in this organisation.");
+            }
+        });
+
+        v1.MapPatch("/conversion-actions/{id:guid}", async Task<IResult> (Guid id, HttpContext context, ApiDatabase db, CancellationToken ct) =>
+        {
+            var (body, problem) = await ApiRequestBody.ReadAsync(context.Request).ConfigureAwait(false);
+            if (body is null)
+            {
+                return problem!;
+            }
+
+            if (await FindActionAsync(db, id, context.Principal(), ct).ConfigureAwait(false) is not { } a)
+            {
+                return ApiProblems.NotFound("No such conversion action.");
+            }
+
+            // Members left out keep their values; settings, when given, replace the whole object.
+            var name = body.Has("name") ? body.Text("name", required: true) : a.Name;
+            var conversionName = body.Has("conversion_name") ? body.Text("conversion_name", required: true) : a.ConversionName;
+            var minTalk = body.Has("min_talk_seconds") ? body.Decimal("min_talk_seconds") ?? 0 : a.MinTalkSeconds;
+            var tag = body.Has("required_tag") ? body.Text("required_tag", required: false) : a.RequiredTag;
+            var minScore = body.Has("min_score") ? (int?)body.Decimal("min_score") : a.MinScore;
+            var value = body.Has("value") ? body.Decimal("value") : a.Value;
+            var currency = body.Has("currency") ? body.Text("currency", required: true) : a.Currency;
+            var send = body.Has("send") ? body.Bool("send") ?? a.Send : a.Send;
+            var enabled = body.Has("enabled") ? body.Bool("enabled") ?? a.Enabled : a.Enabled;
+            var settings = body.Has("settings") ? body.Object("settings", required: true)?.GetRawText() : null;
+            if (body.Errors.Count > 0)
+            {
+                return ApiProblems.Invalid(body.Errors);
+            }
+
+            try
+            {
+                var updated = await db.SingleAsync(
+                    $"""
+                    update conversion_actions set name = $2, conversion_name = $3, min_talk_seconds = $4, required_tag = $5, min_score = $6, value = $7,
+                        currency = $8, send = $9, enabled = $10, settings = coalesce($11, settings), updated_at = now()
+                    where id = $1 returning {ConversionStore.ActionColumns}
+                    """,
+                    r => ToResource(ConversionStore.ReadAction(r)), ct,
+                    Uuid(id), Text(name), Text(conversionName), P(minTalk, NpgsqlDbType.Numeric), Text(tag), P(minScore, NpgsqlDbType.Integer), P(value, NpgsqlDbType.Numeric),
+                    Text(currency), Bool(send), Bool(enabled), P(settings, NpgsqlDbType.Jsonb)).ConfigureAwait(false);
+                return updated is null ? ApiProblems.NotFound("No such conversion action.") : TypedResults.Ok(updated);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.CheckViolation)
+            {
+                return ApiProblems.BadRequest("min_talk_seconds must not be negative and currency must be an ISO 4217 code.");
             }
             catch (PostgresException e) when (IsUniqueViolation(e))
             {

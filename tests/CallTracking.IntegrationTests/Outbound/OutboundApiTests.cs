@@ -40,6 +40,14 @@ public sealed class OutboundApiTests(ApiEngineFixture fixture) : IClassFixture<A
         using var actionJson = JsonDocument.Parse(actionText);
         var actionId = actionJson.RootElement.GetProperty("id").GetString();
 
+        using var patched = await SendAsync(HttpMethod.Patch, $"v1/conversion-actions/{actionId}", fixture.AlphaKey, """{"send":true,"required_tag":"sale"}""");
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        using var patchedJson = JsonDocument.Parse(await patched.Content.ReadAsStringAsync());
+        Assert.True(patchedJson.RootElement.GetProperty("send").GetBoolean());
+        Assert.Equal("sale", patchedJson.RootElement.GetProperty("required_tag").GetString());
+        Assert.Equal(120m, patchedJson.RootElement.GetProperty("value").GetDecimal());
+        Assert.Equal(["access_token"], patchedJson.RootElement.GetProperty("setting_keys").EnumerateArray().Select(e => e.GetString()));
+
         using var export = await SendAsync(HttpMethod.Get, $"v1/conversion-actions/{actionId}/export.csv?from=2000-01-01T00:00:00Z", fixture.AlphaKey);
         Assert.Equal(HttpStatusCode.OK, export.StatusCode);
         Assert.Equal("text/csv", export.Content.Headers.ContentType?.MediaType);
