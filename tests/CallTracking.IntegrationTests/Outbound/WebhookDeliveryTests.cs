@@ -122,4 +122,28 @@ public sealed class WebhookDeliveryTests(PostgresServer server) : IClassFixture<
             await database.ScalarAsync<long>("SELECT max(id) FROM events"),
             await database.ScalarAsync<long>("SELECT last_event_id FROM outbound_cursors WHERE consumer = 'webhooks'"));
     }
+    [Fact]
+    public async Task Two_engines_sharing_the_outbox_send_each_delivery_once()
+    {
+        await using var database = await OutboundDatabase.CreateAsync(server);
+        await using var receiver = new WebhookReceiver(n => Task.FromResult((200, "ok")));
+        await database.WebhookAsync(receiver.Url, Secret, WebhookEventTypes.CallStarted);
+        var first = await database.StartEngineAsync();
+        var second = await database.StartEngineAsync();
+
+        const int Calls = 30;
+        for (var i = 0; i < Calls; i++)
+        {
+            await database.Store.StartCallAsync(new CallStarted(database.Organisation, "+15551230001", "sip-" + Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow), CancellationToken.None);
+        }
+
+        await receiver.WaitForRequestsAsync(Calls, Wait);
+        await Task.Delay(1000);
+        var requests = receiver.Requests;
+        Assert.Equal(Calls, requests.Count);
+        Assert.Equal(Calls, requests.Select(r => r.Header(WebhookHeaders.Delivery)).Distinct().Count());
+        Assert.Equal(Calls, await database.ScalarAsync<long>("SELECT count(*) FROM outbound_deliveries WHERE status = 'sent' AND attempts = 1"));
+        var engines = await database.RowsAsync("SELECT DISTINCT engine FROM outbound_attempts");
+        Assert.All(engines, e => Assert.Contains((string)e[0]!, new[] { first.Worker.Engine, second.Worker.Engine }));
+    }
 }
