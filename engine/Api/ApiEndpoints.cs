@@ -61,6 +61,9 @@ public static partial class ApiEndpoints
         MapTrunks(v1);
         MapCalls(v1);
         MapPrivacy(v1);
+        MapWebhooks(v1);
+        MapDeliveries(v1);
+        MapConversionActions(v1);
         app.MapSignedRecordings();
         return app;
     }

@@ -18,4 +18,11 @@ namespace CallTracking.Engine.Api;
 [JsonSerializable(typeof(CallResource))]
 [JsonSerializable(typeof(CallPage))]
 [JsonSerializable(typeof(ResourceList<CallEventResource>))]
+[JsonSerializable(typeof(WebhookResource))]
+[JsonSerializable(typeof(ResourceList<WebhookResource>))]
+[JsonSerializable(typeof(DeliveryResource))]
+[JsonSerializable(typeof(ResourceList<DeliveryResource>))]
+[JsonSerializable(typeof(ResourceList<DeliveryCountResource>))]
+[JsonSerializable(typeof(ConversionActionResource))]
+[JsonSerializable(typeof(ResourceList<ConversionActionResource>))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

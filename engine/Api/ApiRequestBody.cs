@@ -121,6 +121,55 @@ internal sealed class ApiRequestBody
         return value;
     }
 
+    public bool? Bool(string name)
+    {
+        if (!_members.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            return value.GetBoolean();
+        }
+
+        Error(name, "must be true or false");
+        return null;
+    }
+
+    public decimal? Decimal(string name)
+    {
+        if (!_members.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var number))
+        {
+            return number;
+        }
+
+        Error(name, "must be a number");
+        return null;
+    }
+
+    /// <summary>An array of strings; null when absent.</summary>
+    public string[]? TextList(string name)
+    {
+        if (!_members.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String))
+        {
+            return [.. value.EnumerateArray().Select(e => e.GetString()!)];
+        }
+
+        Error(name, "must be an array of strings");
+        return null;
+    }
+
     public void Error(string name, string message)
     {
         Errors[name] = Errors.TryGetValue(name, out var existing) ? [.. existing, message] : [message];

@@ -151,6 +151,7 @@ public static partial class EngineHost
         builder.Services.AddSingleton<Transcription.LiveTranscriptionService>();
         builder.Services.AddSingleton<Transcription.ILiveTranscription>(services => services.GetRequiredService<Transcription.LiveTranscriptionService>());
         builder.Services.AddHostedService(services => services.GetRequiredService<Transcription.LiveTranscriptionService>());
+        AddOutboundDeliveries(builder.Services, configuration);
         builder.Services.AddCallTrackingApi();
         builder.Services.AddCallTrackingDashboard();
 
