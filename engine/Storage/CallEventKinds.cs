@@ -12,4 +12,5 @@ public static class CallEventKinds
     public const string RecordingReady = "recording.ready";
     public const string TranscriptReady = "transcript.ready";
     public const string Tagged = "call.tagged";
+    public const string Attributed = "call.attributed";
 }
