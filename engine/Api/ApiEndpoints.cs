@@ -60,6 +60,7 @@ public static partial class ApiEndpoints
         MapPlans(v1);
         MapTrunks(v1);
         MapCalls(v1);
+        MapDni(v1);
         app.MapSignedRecordings();
         return app;
     }

@@ -18,4 +18,12 @@ namespace CallTracking.Engine.Api;
 [JsonSerializable(typeof(CallResource))]
 [JsonSerializable(typeof(CallPage))]
 [JsonSerializable(typeof(ResourceList<CallEventResource>))]
+[JsonSerializable(typeof(DniSiteResource))]
+[JsonSerializable(typeof(ResourceList<DniSiteResource>))]
+[JsonSerializable(typeof(DniSourceResource))]
+[JsonSerializable(typeof(ResourceList<DniSourceResource>))]
+[JsonSerializable(typeof(DniPoolResource))]
+[JsonSerializable(typeof(ResourceList<DniPoolResource>))]
+[JsonSerializable(typeof(ResourceList<DniSessionResource>))]
+[JsonSerializable(typeof(Tracking.Dni.PoolUtilisation))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
