@@ -100,9 +100,41 @@ public sealed partial class DniStore
         ArgumentNullException.ThrowIfNull(site);
         ArgumentException.ThrowIfNullOrEmpty(visitorId);
         var now = _time.GetUtcNow();
-        var exhausted = new List<PoolState>();
-        var started = false;
-        var result = await _records.WriteAsync(
+        List<PoolState> exhausted;
+        bool started;
+        DniAssignment? result;
+        for (var attempt = 1; ; attempt++)
+        {
+            exhausted = [];
+            started = false;
+            try
+            {
+                result = await VisitOnceAsync(site, visitorId, sessionId, touch, ipAddress, now, exhausted, () => started = true, cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (PostgresException e) when (attempt < 3 && e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+            {
+                // Two allocations closing the same expired leases can deadlock; PostgreSQL aborts one, which tries again.
+            }
+        }
+
+        foreach (var pool in exhausted)
+        {
+            _exhausted.Add(1);
+            LogExhausted(_logger, pool.Name, pool.Id, pool.Numbers, pool.FallbackNumber ?? "(none)");
+        }
+
+        if (result is not null && started)
+        {
+            _sessions.Add(1, new KeyValuePair<string, object?>("assignment", result.Assignment));
+        }
+
+        return result;
+    }
+
+    private Task<DniAssignment?> VisitOnceAsync(DniSite site, string visitorId, Guid? sessionId, VisitorTouch? touch, string? ipAddress, DateTimeOffset now, List<PoolState> exhausted, Action markStarted, CancellationToken cancellationToken)
+    {
+        return _records.WriteAsync(
             async (connection, transaction, events) =>
             {
                 var db = new Tx(connection, transaction);
@@ -114,7 +146,7 @@ public sealed partial class DniStore
                 }
                 else if (touch is not null)
                 {
-                    started = true;
+                    markStarted();
                     assignment = await StartAsync(db, site, visitorId, touch, ipAddress, now, exhausted, cancellationToken).ConfigureAwait(false);
                 }
                 else
@@ -131,20 +163,7 @@ public sealed partial class DniStore
 
                 return assignment;
             },
-            cancellationToken).ConfigureAwait(false);
-
-        foreach (var pool in exhausted)
-        {
-            _exhausted.Add(1);
-            LogExhausted(_logger, pool.Name, pool.Id, pool.Numbers, pool.FallbackNumber ?? "(none)");
-        }
-
-        if (result is not null && started)
-        {
-            _sessions.Add(1, new KeyValuePair<string, object?>("assignment", result.Assignment));
-        }
-
-        return result;
+            cancellationToken);
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Number pool {Pool} ({PoolId}) is exhausted: all {Numbers} numbers are leased or cooling down; showing the fallback {Fallback}")]
