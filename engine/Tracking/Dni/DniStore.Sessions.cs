@@ -154,9 +154,11 @@ public sealed partial class DniStore
 
         // Exhausted: the fallback is shown and the session marked unassigned; the event is news only when the session
         // had no fallback before (a heartbeat of an unassigned session does not repeat it).
+        // Numbers other allocations hold locked (not committed yet) are not in this transaction's counts, but were
+        // not free either: exhaustion means every number was busy.
         if (state is not null && session.Assignment != "unassigned")
         {
-            exhausted.Add(state);
+            exhausted.Add(state with { Leased = state.Numbers - state.CoolingDown, Utilisation = 1.0 });
         }
 
         await db.ExecuteAsync(
