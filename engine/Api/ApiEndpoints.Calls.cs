@@ -107,7 +107,7 @@ public static partial class ApiEndpoints
             return ApiProblems.NotFound("No such call.");
         }
 
-        return TypedResults.Ok(call with { Legs = await calls.LegsAsync(id, ct).ConfigureAwait(false) });
+        return TypedResults.Ok(call with { Legs = await calls.LegsAsync(id, ct).ConfigureAwait(false), Attribution = await calls.AttributionAsync(id, ct).ConfigureAwait(false) });
     }
 
     /// <summary>The call's recording (Ogg Opus) as a download; Range requests are honoured so players can seek.</summary>

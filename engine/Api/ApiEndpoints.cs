@@ -64,6 +64,7 @@ public static partial class ApiEndpoints
         MapWebhooks(v1);
         MapDeliveries(v1);
         MapConversionActions(v1);
+        MapDni(v1);
         app.MapSignedRecordings();
         return app;
     }

@@ -25,4 +25,12 @@ namespace CallTracking.Engine.Api;
 [JsonSerializable(typeof(ResourceList<DeliveryCountResource>))]
 [JsonSerializable(typeof(ConversionActionResource))]
 [JsonSerializable(typeof(ResourceList<ConversionActionResource>))]
+[JsonSerializable(typeof(DniSiteResource))]
+[JsonSerializable(typeof(ResourceList<DniSiteResource>))]
+[JsonSerializable(typeof(DniSourceResource))]
+[JsonSerializable(typeof(ResourceList<DniSourceResource>))]
+[JsonSerializable(typeof(DniPoolResource))]
+[JsonSerializable(typeof(ResourceList<DniPoolResource>))]
+[JsonSerializable(typeof(ResourceList<DniSessionResource>))]
+[JsonSerializable(typeof(Tracking.Dni.PoolUtilisation))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -174,4 +174,50 @@ internal sealed class ApiRequestBody
     {
         Errors[name] = Errors.TryGetValue(name, out var existing) ? [.. existing, message] : [message];
     }
+
+    /// <summary>An integer member within [<paramref name="minimum"/>, <paramref name="maximum"/>]; null when absent.</summary>
+    public int? Integer(string name, int minimum, int maximum)
+    {
+        if (!_members.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) && number >= minimum && number <= maximum)
+        {
+            return number;
+        }
+
+        Error(name, $"must be an integer from {minimum} to {maximum}");
+        return null;
+    }
+
+    /// <summary>An array of non-empty strings; an empty list when absent.</summary>
+    public List<string> TextList(string name)
+    {
+        var items = new List<string>();
+        if (!_members.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return items;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            Error(name, "must be an array of strings");
+            return items;
+        }
+
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String || item.GetString()!.Trim().Length == 0)
+            {
+                Error(name, "must be an array of non-empty strings");
+                return [];
+            }
+
+            items.Add(item.GetString()!.Trim());
+        }
+
+        return items;
+    }
 }

@@ -90,6 +90,21 @@ public sealed class CallQueries
             cancellationToken,
             Uuid(callId));
 
+    /// <summary>The call's attribution (dynamic number insertion), or null (the caller has checked the call may be seen).</summary>
+    public Task<CallAttributionResource?> AttributionAsync(Guid callId, CancellationToken cancellationToken) =>
+        _db.SingleAsync(
+            """
+            select confidence, session_id, visitor_id, source_name, utm_source, utm_medium, utm_campaign, utm_term, utm_content, landing_page, referrer,
+                   gclid, gbraid, wbraid, msclkid, fbclid, ga_client_id, ga_session_id, attributed_at
+            from call_attributions where call_id = $1
+            """,
+            r => new CallAttributionResource(
+                r.GetString(0), NullableGuid(r, 1), NullableText(r, 2), NullableText(r, 3), NullableText(r, 4), NullableText(r, 5), NullableText(r, 6), NullableText(r, 7),
+                NullableText(r, 8), NullableText(r, 9), NullableText(r, 10), NullableText(r, 11), NullableText(r, 12), NullableText(r, 13), NullableText(r, 14),
+                NullableText(r, 15), NullableText(r, 16), NullableText(r, 17), Time(r, 18)),
+            cancellationToken,
+            Uuid(callId));
+
     private static NpgsqlParameter ScopeParameter(IReadOnlyList<Guid> scope) => P(scope.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid);
 
     private static CallResource ReadCall(NpgsqlDataReader r) => new(

@@ -28,4 +28,7 @@ public sealed record CallResource(
     bool HasRecording)
 {
     public IReadOnlyList<CallLegResource>? Legs { get; init; }
+
+    /// <summary>What produced the call (dynamic number insertion); only in <c>GET /v1/calls/{id}</c>, null when not attributed.</summary>
+    public CallAttributionResource? Attribution { get; init; }
 }

@@ -145,6 +145,43 @@ public static class CallEventMapper
                         Reason = Text(p, "reason"),
                     };
                     break;
+                case Kinds.Attributed:
+                    message.Attributed = new CallAttributed
+                    {
+                        Confidence = Text(p, "confidence"),
+                        SessionId = Text(p, "sessionId"),
+                        VisitorId = Text(p, "visitorId"),
+                        SourceName = Text(p, "sourceName"),
+                        UtmSource = Text(p, "utmSource"),
+                        UtmMedium = Text(p, "utmMedium"),
+                        UtmCampaign = Text(p, "utmCampaign"),
+                        UtmTerm = Text(p, "utmTerm"),
+                        UtmContent = Text(p, "utmContent"),
+                        LandingPage = Text(p, "landingPage"),
+                        Referrer = Text(p, "referrer"),
+                        Gclid = Text(p, "gclid"),
+                        Gbraid = Text(p, "gbraid"),
+                        Wbraid = Text(p, "wbraid"),
+                        Msclkid = Text(p, "msclkid"),
+                        Fbclid = Text(p, "fbclid"),
+                        GaClientId = Text(p, "gaClientId"),
+                        GaSessionId = Text(p, "gaSessionId"),
+                    };
+                    break;
+                case Tracking.Dni.DniEventKinds.PoolExhausted:
+                    message.PoolExhausted = new PoolExhausted
+                    {
+                        PoolId = Text(p, "poolId"),
+                        Pool = Text(p, "pool"),
+                        SiteId = Text(p, "siteId"),
+                        SessionId = Text(p, "sessionId"),
+                        Numbers = (int)Integer(p, "numbers"),
+                        Leased = (int)Integer(p, "leased"),
+                        CoolingDown = (int)Integer(p, "coolingDown"),
+                        Utilisation = Number(p, "utilisation"),
+                        FallbackNumber = Text(p, "fallbackNumber"),
+                    };
+                    break;
                 default:
                     // A kind this version does not type: payload_json only.
                     break;

@@ -22,7 +22,7 @@ public static partial class EngineHost
         var transcription = TranscriptionSettings.From(configuration);
         var enqueue = transcription.Enqueue ?? !string.IsNullOrWhiteSpace(configuration[TranscriptionService.ModelKey]);
         services.AddSingleton(transcription);
-        services.AddSingleton(services => new CallRecordStore(services.GetRequiredService<Npgsql.NpgsqlDataSource>()) { EnqueueTranscription = enqueue });
+        services.AddSingleton(services => new CallRecordStore(services.GetRequiredService<Npgsql.NpgsqlDataSource>()) { EnqueueTranscription = enqueue, Attribution = Tracking.Dni.CallAttributor.AttributeAsync });
         services.AddSingleton<TranscriptionJobQueue>();
         services.AddSingleton<TranscriptionJobSignal>();
     }

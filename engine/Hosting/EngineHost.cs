@@ -10,6 +10,7 @@ using CallTracking.Engine.Provisioning;
 using CallTracking.Engine.Sip.Trunks;
 using CallTracking.Engine.Storage;
 using CallTracking.Engine.Tracking;
+using CallTracking.Engine.Tracking.Dni;
 using CallTracking.Grpc.Health;
 using CallTracking.Grpc.Server;
 using CallTracking.Media.Rtp;
@@ -154,6 +155,7 @@ public static partial class EngineHost
         AddOutboundDeliveries(builder.Services, configuration);
         builder.Services.AddCallTrackingApi();
         builder.Services.AddCallTrackingDashboard();
+        builder.Services.AddCallTrackingDni(configuration);
 
         // The event feed starts after the migrations (it reads max(id)) and stops before the database.
         builder.Services.AddSingleton(new EventFeedOptions { SubscriberQueue = settings.Events.SubscriberQueue });
@@ -183,6 +185,7 @@ public static partial class EngineHost
         app.UseGrpcWire();
         app.UseCallTrackingApi();
         app.MapCallTrackingDashboard();
+        app.MapCallTrackingDni();
 
         // Health checkers (and load balancers) stop sending work as soon as shutdown begins (grpc.health.v1).
         // Event streams end (UNAVAILABLE, with the id to resume after) at the same moment.

@@ -14,4 +14,5 @@ public static class CallEventKinds
     public const string Tagged = "call.tagged";
     public const string TranscriptSegment = "transcript.segment";
     public const string TranscriptFailed = "transcript.failed";
+    public const string Attributed = "call.attributed";
 }

@@ -27,6 +27,9 @@ public sealed class CallRecordStore
     /// <summary>When set, <see cref="AddRecordingAsync"/> queues a transcription job for each recording made without error, in the same transaction.</summary>
     public bool EnqueueTranscription { get; init; }
 
+    /// <summary>When set, <see cref="StartCallAsync"/> attributes the call in its transaction and writes <c>call.attributed</c> after <c>call.started</c>.</summary>
+    public CallAttribution? Attribution { get; init; }
+
     /// <summary>Inserts the call, its inbound leg and <c>call.started</c>; returns <see cref="CallStarted.CallId"/>.</summary>
     public async Task<Guid> StartCallAsync(CallStarted call, CancellationToken cancellationToken)
     {
@@ -45,12 +48,35 @@ public sealed class CallRecordStore
             "INSERT INTO call_legs (call_id, direction, destination, trunk, sip_call_id, started_at) VALUES ($1, 'inbound', $2, $3, $4, $5)",
             cancellationToken,
             call.CallId, call.TrackingNumber, call.Trunk, call.SipCallId, call.StartedAt.ToUniversalTime()).ConfigureAwait(false);
+        var attributed = Attribution is null ? null : await AttributeAsync(scope, call, cancellationToken).ConfigureAwait(false);
         var payload = new CallStartedPayload(
             call.CallId, call.TrackingNumber, call.TrackingNumberId, call.CampaignId, call.Trunk,
             call.CallerNumber, call.CallerName, call.CallerCountry, call.CallerRegion, call.StartedAt);
         await scope.AddEventAsync(call.OrganisationId, call.CallId, CallEventKinds.Started, call.StartedAt, JsonSerializer.Serialize(payload, EventPayloadJson.Default.CallStartedPayload), cancellationToken).ConfigureAwait(false);
+        if (attributed is not null)
+        {
+            await scope.AddEventAsync(call.OrganisationId, call.CallId, CallEventKinds.Attributed, call.StartedAt, attributed, cancellationToken).ConfigureAwait(false);
+        }
+
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
         return call.CallId;
+    }
+
+    /// <summary>Runs <see cref="Attribution"/> under a savepoint; a database failure rolls back to it and the call starts unattributed.</summary>
+    private async Task<string?> AttributeAsync(Scope scope, CallStarted call, CancellationToken cancellationToken)
+    {
+        await scope.Transaction.SaveAsync("attribution", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var payload = await Attribution!(scope.Connection, scope.Transaction, call, cancellationToken).ConfigureAwait(false);
+            await scope.Transaction.ReleaseAsync("attribution", cancellationToken).ConfigureAwait(false);
+            return payload;
+        }
+        catch (PostgresException)
+        {
+            await scope.Transaction.RollbackAsync("attribution", cancellationToken).ConfigureAwait(false);
+            return null;
+        }
     }
 
     /// <summary>Writes an event that changes no call state (<c>call.ringing</c>, <c>call.dtmf</c>, ...); returns its id.</summary>

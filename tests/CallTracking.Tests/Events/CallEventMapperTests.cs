@@ -100,4 +100,19 @@ public sealed class CallEventMapperTests
         Assert.Equal(string.Empty, message.TrackingNumber);
         Assert.Equal(string.Empty, message.CampaignId);
     }
+
+    [Fact]
+    public void Call_attributed_and_pool_exhausted_are_typed_as_number_insertion_writes_them()
+    {
+        var attributed = Map("call.attributed", """{"callId":"x","confidence":"exact","sessionId":"s-1","visitorId":"v-1","sourceName":"Google Ads","utmSource":"google","utmMedium":"cpc","utmCampaign":"spring","utmTerm":"plumber","utmContent":"ad1","landingPage":"https://shop.example/?gclid=G","referrer":"https://www.google.com/","gclid":"G","gbraid":"GB","wbraid":"WB","msclkid":"M","fbclid":"F","gaClientId":"1.2","gaSessionId":"3"}""").Attributed;
+        Assert.Equal(("exact", "s-1", "v-1", "Google Ads"), (attributed.Confidence, attributed.SessionId, attributed.VisitorId, attributed.SourceName));
+        Assert.Equal(("google", "cpc", "spring", "plumber", "ad1"), (attributed.UtmSource, attributed.UtmMedium, attributed.UtmCampaign, attributed.UtmTerm, attributed.UtmContent));
+        Assert.Equal(("https://shop.example/?gclid=G", "https://www.google.com/"), (attributed.LandingPage, attributed.Referrer));
+        Assert.Equal(("G", "GB", "WB", "M", "F", "1.2", "3"), (attributed.Gclid, attributed.Gbraid, attributed.Wbraid, attributed.Msclkid, attributed.Fbclid, attributed.GaClientId, attributed.GaSessionId));
+
+        var exhausted = CallEventMapper.ToMessage(8, "pool.exhausted", At, Organisation, null, null, null,
+            """{"poolId":"p-1","pool":"Paid search","siteId":"site-1","sessionId":"s-2","numbers":4,"leased":3,"coolingDown":1,"utilisation":1.0,"fallbackNumber":"+15551230099"}""").PoolExhausted;
+        Assert.Equal(("p-1", "Paid search", "site-1", "s-2"), (exhausted.PoolId, exhausted.Pool, exhausted.SiteId, exhausted.SessionId));
+        Assert.Equal((4, 3, 1, 1.0, "+15551230099"), (exhausted.Numbers, exhausted.Leased, exhausted.CoolingDown, exhausted.Utilisation, exhausted.FallbackNumber));
+    }
 }

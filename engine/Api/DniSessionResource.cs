@@ -1,0 +1,30 @@
+namespace CallTracking.Engine.Api;
+
+/// <summary>A visitor session: how its number was chosen, its last touch (the typed members) and its visitor's first touch (<see cref="FirstTouch"/>, a JSON object).</summary>
+public sealed record DniSessionResource(
+    Guid Id,
+    Guid OrganisationId,
+    Guid SiteId,
+    string VisitorId,
+    Guid? SourceId,
+    Guid? PoolId,
+    string Assignment,
+    string? Number,
+    string? LandingPage,
+    string? Referrer,
+    string? UtmSource,
+    string? UtmMedium,
+    string? UtmCampaign,
+    string? UtmTerm,
+    string? UtmContent,
+    string? Gclid,
+    string? Gbraid,
+    string? Wbraid,
+    string? Msclkid,
+    string? Fbclid,
+    string? GaClientId,
+    string? GaSessionId,
+    string? UserAgent,
+    System.Text.Json.JsonElement FirstTouch,
+    DateTimeOffset StartedAt,
+    DateTimeOffset LastSeenAt);
