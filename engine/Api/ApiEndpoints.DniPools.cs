@@ -140,7 +140,7 @@ public static partial class ApiEndpoints
         }
 
         var numbers = new List<Guid>();
-        foreach (var number in existing is null ? body.TextList("numbers") : [])
+        foreach (var number in existing is null ? body.NonEmptyTextList("numbers") : [])
         {
             if (await OwnNumberAsync(db, body, "numbers", number, organisation, ct).ConfigureAwait(false) is { } numberId)
             {

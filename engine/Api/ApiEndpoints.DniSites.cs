@@ -61,7 +61,7 @@ public static partial class ApiEndpoints
         var organisation = existing?.OrganisationId ?? OwnerOf(body, principal);
         var name = existing is not null && !body.Has("name") ? existing.Name : body.Text("name", required: true);
         var origins = existing is not null && !body.Has("allowed_origins") ? [.. existing.AllowedOrigins] : Origins(body);
-        var numbers = existing is not null && !body.Has("swap_numbers") ? [.. existing.SwapNumbers] : body.TextList("swap_numbers");
+        var numbers = existing is not null && !body.Has("swap_numbers") ? [.. existing.SwapNumbers] : body.NonEmptyTextList("swap_numbers");
         foreach (var number in numbers.Where(n => !ProvisioningParser.IsE164(n)))
         {
             body.Error("swap_numbers", $"\"{number}\" is not an E.164 number (+ and 7 to 15 digits)");
@@ -102,7 +102,7 @@ public static partial class ApiEndpoints
     private static List<string> Origins(ApiRequestBody body)
     {
         var origins = new List<string>();
-        foreach (var text in body.TextList("allowed_origins"))
+        foreach (var text in body.NonEmptyTextList("allowed_origins"))
         {
             if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.AbsolutePath == "/" && uri.Query.Length == 0)
             {

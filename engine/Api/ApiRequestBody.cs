@@ -193,7 +193,7 @@ internal sealed class ApiRequestBody
     }
 
     /// <summary>An array of non-empty strings; an empty list when absent.</summary>
-    public List<string> TextList(string name)
+    public List<string> NonEmptyTextList(string name)
     {
         var items = new List<string>();
         if (!_members.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null)
