@@ -1,5 +1,7 @@
 using CallTracking.Engine.Api;
+using CallTracking.Engine.Calls.Control;
 using CallTracking.Engine.Events;
+using CallTracking.Engine.Privacy;
 using CallTracking.Grpc.Server;
 using CallTracking.Grpc.V1;
 using Google.Protobuf.WellKnownTypes;
@@ -27,8 +29,13 @@ public sealed class CallsService : IGrpcService
     private readonly RecordingLinks _links;
     private readonly ApiDatabase _db;
 
-    public CallsService(GrpcAuthentication authentication, CallQueries calls, EventStore events, RecordingStore recordings, RecordingLinks links, ApiDatabase db)
+    private readonly IAuditSink? _audit;
+    private readonly IRecordingPauseControl? _pauses;
+
+    public CallsService(GrpcAuthentication authentication, CallQueries calls, EventStore events, RecordingStore recordings, RecordingLinks links, ApiDatabase db, IAuditSink? audit = null, IRecordingPauseControl? pauses = null)
     {
+        _audit = audit;
+        _pauses = pauses;
         ArgumentNullException.ThrowIfNull(authentication);
         ArgumentNullException.ThrowIfNull(calls);
         ArgumentNullException.ThrowIfNull(events);
@@ -50,6 +57,8 @@ public sealed class CallsService : IGrpcService
         registry.AddUnary<ListCallsRequest, ListCallsResponse>(ServiceName, "ListCalls", ListCallsAsync);
         registry.AddUnary<GetRecordingLinkRequest, RecordingLink>(ServiceName, "GetRecordingLink", GetRecordingLinkAsync);
         registry.AddUnary<GetTranscriptRequest, Transcript>(ServiceName, "GetTranscript", GetTranscriptAsync);
+        registry.AddUnary<PauseRecordingRequest, PauseRecordingResponse>(ServiceName, "PauseRecording", (request, context) => SetPausedAsync(request, context, paused: true));
+        registry.AddUnary<PauseRecordingRequest, PauseRecordingResponse>(ServiceName, "ResumeRecording", (request, context) => SetPausedAsync(request, context, paused: false));
     }
 
     public async Task<Call> GetCallAsync(GetCallRequest request, ServerCallContext context)
@@ -102,7 +111,7 @@ public sealed class CallsService : IGrpcService
             Disposition: request.Disposition.Length == 0 ? null : request.Disposition,
             Text: request.Text.Length == 0 ? null : request.Text,
             After: after);
-        var (calls, next) = await _calls.ListAsync(query, scope, pageSize, context.CancellationToken).ConfigureAwait(false);
+        var (calls, next) = await _calls.ListAsync(query, scope, pageSize, context.CancellationToken, principal.OwnCallsDestination).ConfigureAwait(false);
         var response = new ListCallsResponse { NextPageToken = next ?? string.Empty };
         var details = await DetailsAsync([.. calls.Select(c => c.Id)], context.CancellationToken).ConfigureAwait(false);
         response.Calls.AddRange(calls.Select(c => CallMessages.ToMessage(c, details.GetValueOrDefault(c.Id))));
@@ -115,17 +124,18 @@ public sealed class CallsService : IGrpcService
         ArgumentNullException.ThrowIfNull(context);
         var principal = await _authentication.AuthenticateAsync(context).ConfigureAwait(false);
         var id = GrpcArguments.Uuid(request.CallId, "call_id");
-        var seconds = request.ExpiresInSeconds == 0 ? DefaultLinkSeconds : request.ExpiresInSeconds;
+        var seconds = request.ExpiresInSeconds == 0 ? (int)_links.DefaultLifetime.TotalSeconds : request.ExpiresInSeconds;
         if (seconds is < MinimumLinkSeconds or > MaximumLinkSeconds)
         {
             throw new GrpcException(StatusCode.InvalidArgument, $"expires_in_seconds: must be from {MinimumLinkSeconds} to {MaximumLinkSeconds} (0 means {DefaultLinkSeconds})");
         }
 
         var ct = context.CancellationToken;
-        await FindAsync(id, principal, ct).ConfigureAwait(false);
+        var call = await FindAsync(id, principal, ct).ConfigureAwait(false);
         var recording = await _recordings.FindAsync(id, ct).ConfigureAwait(false)
             ?? throw new GrpcException(StatusCode.NotFound, $"call {id} has no recording");
-        var (url, expiresAt) = await _links.CreateAsync(id, TimeSpan.FromSeconds(seconds), ct).ConfigureAwait(false);
+        var (url, expiresAt) = await _links.CreateAsync(id, call.OrganisationId, TimeSpan.FromSeconds(seconds), ct).ConfigureAwait(false);
+        await AuditAsync(AuditActions.RecordingLinkIssued, call.OrganisationId, principal, id, new System.Text.Json.Nodes.JsonObject { ["expiresAt"] = expiresAt.ToUnixTimeSeconds() }, ct).ConfigureAwait(false);
         return new RecordingLink
         {
             Url = url.ToString(),
@@ -147,7 +157,8 @@ public sealed class CallsService : IGrpcService
         var principal = await _authentication.AuthenticateAsync(context).ConfigureAwait(false);
         var id = GrpcArguments.Uuid(request.CallId, "call_id");
         var ct = context.CancellationToken;
-        await FindAsync(id, principal, ct).ConfigureAwait(false);
+        var call = await FindAsync(id, principal, ct).ConfigureAwait(false);
+        await AuditAsync(AuditActions.TranscriptView, call.OrganisationId, principal, id, new System.Text.Json.Nodes.JsonObject { ["via"] = "grpc" }, ct).ConfigureAwait(false);
         var transcript = new Transcript { CallId = id.ToString("D"), Status = "none" };
         var stored = (await _db.ListAsync(
             "select id, status, language, error from transcripts where call_id = $1 order by created_at desc limit 1",
@@ -204,7 +215,25 @@ public sealed class CallsService : IGrpcService
         return rows.ToDictionary(r => r.Id, r => r.Details);
     }
 
+    private async Task<PauseRecordingResponse> SetPausedAsync(PauseRecordingRequest request, ServerCallContext context, bool paused)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var principal = await _authentication.AuthenticateAsync(context).ConfigureAwait(false);
+        var id = GrpcArguments.Uuid(request.CallId, "call_id");
+        await FindAsync(id, principal, context.CancellationToken).ConfigureAwait(false);
+        var result = _pauses is null
+            ? RecordingPauseResult.NotLive
+            : await _pauses.SetRecordingPausedAsync(id, paused, principal.Actor, context.CancellationToken).ConfigureAwait(false);
+        return result == RecordingPauseResult.NotLive
+            ? throw new GrpcException(StatusCode.FailedPrecondition, $"call {id} is not live on this engine node")
+            : new PauseRecordingResponse { Changed = result == RecordingPauseResult.Changed, Paused = paused };
+    }
+
+    private Task AuditAsync(string action, Guid organisationId, ApiPrincipal principal, Guid callId, object? details, CancellationToken cancellationToken) =>
+        _audit?.RecordAsync(action, organisationId, principal.Actor, "call:" + callId.ToString("D"), details, cancellationToken) ?? Task.CompletedTask;
+
     private async Task<CallResource> FindAsync(Guid id, ApiPrincipal principal, CancellationToken cancellationToken) =>
-        await _calls.FindAsync(id, principal.VisibleOrganisations, cancellationToken).ConfigureAwait(false)
+        await _calls.FindAsync(id, principal, cancellationToken).ConfigureAwait(false)
         ?? throw new GrpcException(StatusCode.NotFound, $"call {id} not found");
 }

@@ -12,4 +12,6 @@ public static class CallEventKinds
     public const string RecordingReady = "recording.ready";
     public const string TranscriptReady = "transcript.ready";
     public const string Tagged = "call.tagged";
+    public const string RecordingPaused = "recording.paused";
+    public const string RecordingResumed = "recording.resumed";
 }

@@ -621,6 +621,7 @@ public sealed partial class CallController : IInboundCallControl
 
         if (mediaEvent.Kind == MediaEventKind.Dtmf)
         {
+            OnDtmfKey(mediaEvent.Digit);
             _control.Record(CallRecordOperation.Event(_recordId, organisation, CallEventKinds.Dtmf, new JsonObject
             {
                 ["digit"] = mediaEvent.Digit.ToString(),
@@ -651,6 +652,7 @@ public sealed partial class CallController : IInboundCallControl
         }
 
         _endWritten = true;
+        _control.Forget(_recordId);
         var summary = _inboundSummary;
         var codec = _inbound.Audio is { } audio && audio.Codec.EncodingName.Equals("PCMA", StringComparison.OrdinalIgnoreCase) ? AudioCodec.Pcma : AudioCodec.Pcmu;
 
@@ -681,6 +683,7 @@ public sealed partial class CallController : IInboundCallControl
                 Codec = summary.RecordingCodec,
                 Channels = 2,
                 Error = summary.RecordingError,
+                PausedSpans = [.. summary.PausedSpans.Select(p => ((long)p.Start.TotalMilliseconds, (long)p.End.TotalMilliseconds))],
             }));
         }
     }
