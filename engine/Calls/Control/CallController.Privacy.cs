@@ -15,6 +15,17 @@ public sealed partial class CallController
     private readonly System.Text.StringBuilder _keyed = new();
     private bool _recordingPaused;
 
+    private bool IsRecordingPaused
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _recordingPaused;
+            }
+        }
+    }
+
     internal async Task<RecordingPauseResult> SetRecordingPausedAsync(bool paused, string actor, CancellationToken cancellationToken)
     {
         Guid organisation;

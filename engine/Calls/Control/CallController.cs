@@ -621,10 +621,13 @@ public sealed partial class CallController : IInboundCallControl
 
         if (mediaEvent.Kind == MediaEventKind.Dtmf)
         {
+            // PCI: a key pressed while the recording is paused (a card number keyed in) is not stored either.
+            var masked = IsRecordingPaused;
             OnDtmfKey(mediaEvent.Digit);
             _control.Record(CallRecordOperation.Event(_recordId, organisation, CallEventKinds.Dtmf, new JsonObject
             {
-                ["digit"] = mediaEvent.Digit.ToString(),
+                ["digit"] = masked ? string.Empty : mediaEvent.Digit.ToString(),
+                ["redacted"] = masked ? true : null,
                 ["durationMs"] = (int)mediaEvent.Duration.TotalMilliseconds,
             }));
             return;
