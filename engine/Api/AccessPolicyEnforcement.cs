@@ -73,5 +73,5 @@ internal sealed class AccessPolicyEnforcement
 
     /// <summary>The pattern as mapped (group prefix included), e.g. <c>/v1/calls/{id:guid}</c>.</summary>
     internal static string PatternText(RoutePattern pattern) =>
-        pattern.RawText is { } raw ? "/" + raw.TrimStart('/') : "/";
+        pattern.RawText is { } raw ? "/" + raw.Trim('/') : "/";
 }

@@ -82,6 +82,10 @@ public static class AccessPolicy
         "DELETE /dashboard/session",
         "GET /recordings/{callId:guid}",
         "HEAD /recordings/{callId:guid}",
+
+        // gRPC health checking (grpc.health.v1) is for load balancers, without credentials.
+        "/grpc.health.v1.Health/Check",
+        "/grpc.health.v1.Health/Watch",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Whether <paramref name="role"/> may call <paramref name="endpoint"/>; false for an endpoint not in the table.</summary>
