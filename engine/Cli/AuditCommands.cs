@@ -16,14 +16,14 @@ internal static class AuditCommands
 
         var verifyConfig = configOption();
         var verify = new Command("verify", """
-            Walk the whole hash chain, printing progress to stderr. Exit 0 when every entry is intact;
+            Walk the whole hash chain, printing progress (every 1,000 entries). Exit 0 when every entry is intact;
             exit 65 (EX_DATAERR) naming the first entry that was changed, removed or reordered.
             """);
         verify.Options.Add(verifyConfig);
         verify.SetAction((parse, ct) => withDatabase(parse, parse.GetValue(verifyConfig), async (dataSource, output, error) =>
         {
             var trail = new AuditTrail(dataSource, TimeProvider.System);
-            var progress = new SynchronousProgress(count => error.WriteLine($"verified {count} entries"));
+            var progress = new SynchronousProgress(count => output.WriteLine($"verified {count} entries"));
             var result = await trail.VerifyAsync(progress, ct).ConfigureAwait(false);
             if (result.Intact)
             {

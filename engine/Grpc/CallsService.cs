@@ -124,8 +124,9 @@ public sealed class CallsService : IGrpcService
         ArgumentNullException.ThrowIfNull(context);
         var principal = await _authentication.AuthenticateAsync(context).ConfigureAwait(false);
         var id = GrpcArguments.Uuid(request.CallId, "call_id");
+        // 0: the operator's Security:LinkLifetime, taken as configured; an explicit request is held to the bounds.
         var seconds = request.ExpiresInSeconds == 0 ? (int)_links.DefaultLifetime.TotalSeconds : request.ExpiresInSeconds;
-        if (seconds is < MinimumLinkSeconds or > MaximumLinkSeconds)
+        if (request.ExpiresInSeconds != 0 && seconds is < MinimumLinkSeconds or > MaximumLinkSeconds)
         {
             throw new GrpcException(StatusCode.InvalidArgument, $"expires_in_seconds: must be from {MinimumLinkSeconds} to {MaximumLinkSeconds} (0 means {DefaultLinkSeconds})");
         }
