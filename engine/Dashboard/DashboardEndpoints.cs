@@ -112,7 +112,7 @@ public static partial class DashboardEndpoints
             null,
             "user:" + username,
             "user:" + username,
-            new JsonObjectDetails(address?.ToString()).ToNode(),
+            new System.Text.Json.Nodes.JsonObject { ["remote"] = address?.ToString() },
             CancellationToken.None).ConfigureAwait(false);
         if (session is null)
         {
@@ -188,12 +188,6 @@ public static partial class DashboardEndpoints
         }
 
         return text;
-    }
-
-    /// <summary>What a sign-in's audit entry keeps besides the user: where it came from.</summary>
-    private readonly record struct JsonObjectDetails(string? Remote)
-    {
-        public System.Text.Json.Nodes.JsonObject ToNode() => new() { ["remote"] = Remote };
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dashboard user {Username} signed in from {Remote}")]

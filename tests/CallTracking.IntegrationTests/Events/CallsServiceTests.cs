@@ -49,6 +49,8 @@ public sealed class CallsServiceTests(PostgresServer server) : IClassFixture<Pos
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(_links);
         builder.Services.AddSingleton(recordings);
+        builder.Services.AddSingleton(api);
+        builder.Services.AddSingleton<CallTracking.Engine.Privacy.IAuditSink>(new CallTracking.Engine.Privacy.AuditTrail(_db.DataSource, _time));
         _http = builder.Build();
         _http.MapSignedRecordings();
         await _http.StartAsync();
@@ -152,7 +154,7 @@ public sealed class CallsServiceTests(PostgresServer server) : IClassFixture<Pos
         var withoutRecording = await _db.StartCallAsync(_db.Client);
 
         var link = await _service.GetRecordingLinkAsync(new GetRecordingLinkRequest { CallId = callId.ToString(), ExpiresInSeconds = 120 }, Context(_clientKey, "GetRecordingLink"));
-        Assert.StartsWith($"{_baseUrl.ToString().TrimEnd('/')}/recordings/{callId}?expires=", link.Url, StringComparison.Ordinal);
+        Assert.StartsWith($"{_baseUrl.ToString().TrimEnd('/')}/recordings/{callId}?org={_db.Client}&expires=", link.Url, StringComparison.Ordinal);
         Assert.Equal(4000, link.DurationMs);
         Assert.Equal(audio.Length, link.Bytes);
         Assert.Equal("audio/ogg; codecs=opus", link.ContentType);
