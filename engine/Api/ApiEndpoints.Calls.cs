@@ -14,7 +14,7 @@ public static partial class ApiEndpoints
         v1.MapGet("/calls/{id:guid}", GetCallAsync);
         v1.MapGet("/calls/{id:guid}/events", async Task<IResult> (Guid id, HttpContext context, ApiDatabase db, CallQueries calls, CancellationToken ct) =>
         {
-            if (await calls.FindAsync(id, context.Principal().VisibleOrganisations, ct).ConfigureAwait(false) is null)
+            if (await calls.FindAsync(id, context.Principal(), ct).ConfigureAwait(false) is null)
             {
                 return ApiProblems.NotFound("No such call.");
             }
@@ -94,7 +94,7 @@ public static partial class ApiEndpoints
 
         var (page, next) = await calls.ListAsync(
             new CallListQuery(from, to, number, campaign, disposition, text, After: afterId is { } after ? (afterTime!.Value, after) : null),
-            context.Principal().VisibleOrganisations,
+            context.Principal(),
             limit,
             ct).ConfigureAwait(false);
         return TypedResults.Ok(new CallPage(page, next));
@@ -102,7 +102,7 @@ public static partial class ApiEndpoints
 
     private static async Task<IResult> GetCallAsync(Guid id, HttpContext context, CallQueries calls, CancellationToken ct)
     {
-        if (await calls.FindAsync(id, context.Principal().VisibleOrganisations, ct).ConfigureAwait(false) is not { } call)
+        if (await calls.FindAsync(id, context.Principal(), ct).ConfigureAwait(false) is not { } call)
         {
             return ApiProblems.NotFound("No such call.");
         }
@@ -111,14 +111,21 @@ public static partial class ApiEndpoints
     }
 
     /// <summary>The call's recording (Ogg Opus) as a download; Range requests are honoured so players can seek.</summary>
-    private static async Task<IResult> GetRecordingAsync(Guid id, HttpContext context, CallQueries calls, RecordingStore recordings, Privacy.RecordingReader reader, CancellationToken ct)
+    private static async Task<IResult> GetRecordingAsync(Guid id, HttpContext context, CallQueries calls, RecordingStore recordings, Privacy.RecordingReader reader, Privacy.IAuditSink audit, CancellationToken ct)
     {
-        if (await calls.FindAsync(id, context.Principal().VisibleOrganisations, ct).ConfigureAwait(false) is null)
+        var principal = context.Principal();
+        if (await calls.FindAsync(id, principal, ct).ConfigureAwait(false) is not { } call)
         {
             return ApiProblems.NotFound("No such call.");
         }
 
-        return await RecordingDownloadAsync(await recordings.FindAsync(id, ct).ConfigureAwait(false), reader, ct).ConfigureAwait(false);
+        var recording = await recordings.FindAsync(id, ct).ConfigureAwait(false);
+        if (recording is not null && IsNewPlayback(context.Request))
+        {
+            await audit.RecordAsync(Privacy.AuditActions.RecordingDownload, call.OrganisationId, principal.Actor, "call:" + id.ToString("D"), null, ct).ConfigureAwait(false);
+        }
+
+        return await RecordingDownloadAsync(recording, reader, ct).ConfigureAwait(false);
     }
 
     private static DateTimeOffset? QueryTime(IQueryCollection query, string name, Dictionary<string, string[]> errors)

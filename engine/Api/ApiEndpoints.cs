@@ -35,6 +35,8 @@ public static partial class ApiEndpoints
         services.TryAddSingleton<DashboardSessionStore>();
         services.AddSingleton<BearerAuthenticator>();
         services.AddSingleton<ApiDatabase>();
+        services.TryAddSingleton<Privacy.AuditTrail>();
+        services.TryAddSingleton<Privacy.IAuditSink>(services => services.GetRequiredService<Privacy.AuditTrail>());
         services.AddSingleton<CallQueries>();
         services.AddSingleton(services => new RecordingStore(services.GetRequiredService<ApiDatabase>(), services.GetRequiredService<EngineSettings>().DataPath));
         return services;
@@ -52,6 +54,7 @@ public static partial class ApiEndpoints
         app.UseStatusCodePages();
         app.UseMiddleware<ApiKeyAuthentication>();
         app.UseRouting();
+        app.UseMiddleware<AccessPolicyEnforcement>();
 
         var v1 = app.MapGroup("/v1");
         MapOrganisations(v1);
@@ -65,6 +68,7 @@ public static partial class ApiEndpoints
         MapDeliveries(v1);
         MapConversionActions(v1);
         MapDni(v1);
+        MapAccessControl(v1);
         app.MapSignedRecordings();
         return app;
     }

@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using CallTracking.Engine.Security;
 
 namespace CallTracking.Engine.Api;
 
@@ -20,21 +21,35 @@ public sealed class ApiKeyStore : IBearerAuthenticator
         _time = time;
     }
 
-    /// <summary>Creates a key for the organisation named <paramref name="organisation"/>; null if there is no such organisation.</summary>
-    public async Task<CreatedApiKey?> CreateAsync(string organisation, string? name, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates a key for the organisation named <paramref name="organisation"/>; null if there is no such organisation.
+    /// Without a <paramref name="role"/> the key is its organisation's admin: agency admin when the organisation has
+    /// clients, organisation admin otherwise. <paramref name="agentDestination"/> makes an agent's calls theirs.
+    /// </summary>
+    public async Task<CreatedApiKey?> CreateAsync(string organisation, string? name, CancellationToken cancellationToken, Role? role = null, string? agentDestination = null)
     {
         ArgumentNullException.ThrowIfNull(organisation);
         var (prefix, key, hash) = ApiKeyFormat.Generate();
         await using var command = _dataSource.CreateCommand("""
-            insert into api_keys (organisation_id, name, prefix, secret_hash)
-            select id, $2, $3, $4 from organisations where name = $1
+            insert into api_keys (organisation_id, name, prefix, secret_hash, role, agent_destination)
+            select o.id, $2, $3, $4,
+                   coalesce($5, case when exists (select 1 from organisations c where c.parent_id = o.id) then 'agency_admin' else 'org_admin' end), $6
+            from organisations o where o.name = $1
+            returning organisation_id, role
             """);
         command.Parameters.Add(new() { Value = organisation });
         command.Parameters.Add(new() { Value = string.IsNullOrWhiteSpace(name) ? DefaultName : name.Trim() });
         command.Parameters.Add(new() { Value = prefix });
         command.Parameters.Add(new() { Value = hash, NpgsqlDbType = NpgsqlDbType.Bytea });
-        var rows = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return rows == 0 ? null : new CreatedApiKey(prefix, key);
+        command.Parameters.Add(new() { Value = role is { } r ? RoleNames.Name(r) : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)agentDestination ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return new CreatedApiKey(prefix, key) { OrganisationId = reader.GetGuid(0), Role = reader.GetString(1) };
     }
 
     /// <summary>The organisation's keys, newest first, revoked ones included; null if there is no such organisation.</summary>
@@ -72,13 +87,17 @@ public sealed class ApiKeyStore : IBearerAuthenticator
     }
 
     /// <summary>Revokes the key with this prefix; false if there is none or it was already revoked.</summary>
-    public async Task<bool> RevokeAsync(string prefix, CancellationToken cancellationToken)
+    public async Task<bool> RevokeAsync(string prefix, CancellationToken cancellationToken) =>
+        await RevokeKeyAsync(prefix, cancellationToken).ConfigureAwait(false) is not null;
+
+    /// <summary>Revokes the key with this prefix and returns its organisation; null if there is none or it was already revoked.</summary>
+    public async Task<Guid?> RevokeKeyAsync(string prefix, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prefix);
-        await using var command = _dataSource.CreateCommand("update api_keys set revoked_at = $2 where prefix = $1 and revoked_at is null");
+        await using var command = _dataSource.CreateCommand("update api_keys set revoked_at = $2 where prefix = $1 and revoked_at is null returning organisation_id");
         command.Parameters.Add(new() { Value = prefix });
         command.Parameters.Add(new() { Value = _time.GetUtcNow(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as Guid?;
     }
 
     /// <summary>
@@ -96,13 +115,13 @@ public sealed class ApiKeyStore : IBearerAuthenticator
         // depth cap keeps a corrupted parent cycle from looping.
         await using var command = _dataSource.CreateCommand("""
             with recursive k as (
-                select id, organisation_id, secret_hash, last_used_at from api_keys where prefix = $1 and revoked_at is null
+                select id, organisation_id, secret_hash, last_used_at, role, agent_destination from api_keys where prefix = $1 and revoked_at is null
             ), visible(id, depth) as (
                 select organisation_id, 0 from k
                 union
                 select o.id, v.depth + 1 from organisations o join visible v on o.parent_id = v.id where v.depth < 16
             )
-            select k.id, k.organisation_id, k.secret_hash, k.last_used_at, array(select distinct id from visible)
+            select k.id, k.organisation_id, k.secret_hash, k.last_used_at, array(select distinct id from visible), k.role, k.agent_destination
             from k
             """);
         command.Parameters.Add(new() { Value = prefix });
@@ -110,6 +129,8 @@ public sealed class ApiKeyStore : IBearerAuthenticator
         Guid organisationId;
         DateTimeOffset? lastUsed;
         Guid[] visible;
+        Role role;
+        string? agentDestination;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -128,6 +149,9 @@ public sealed class ApiKeyStore : IBearerAuthenticator
 
             lastUsed = reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3);
             visible = reader.GetFieldValue<Guid[]>(4);
+            RoleNames.TryParse(reader.GetString(5), out var stored);
+            role = stored ?? Role.Analyst;
+            agentDestination = reader.IsDBNull(6) ? null : reader.GetString(6);
         }
 
         var now = _time.GetUtcNow();
@@ -140,9 +164,7 @@ public sealed class ApiKeyStore : IBearerAuthenticator
         }
 
         // The key's own organisation first.
-        var ordered = new List<Guid>(visible.Length) { organisationId };
-        ordered.AddRange(visible.Where(id => id != organisationId));
-        return new ApiPrincipal(prefix, organisationId, ordered);
+        return new ApiPrincipal(prefix, organisationId, ApiPrincipal.Visible(role, organisationId, visible), role, agentDestination);
     }
 
     Task<ApiPrincipal?> IBearerAuthenticator.AuthenticateAsync(string bearer, CancellationToken cancellationToken) => AuthenticateAsync(bearer, cancellationToken);

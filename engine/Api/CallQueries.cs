@@ -29,14 +29,36 @@ public sealed class CallQueries
         _db = db;
     }
 
+    /// <summary>
+    /// An agent's own calls (<see cref="ApiPrincipal.OwnCallsDestination"/>): a leg to their destination was
+    /// answered, i.e. the call was bridged to them. Null: no restriction.
+    /// </summary>
+    private const string OwnCallsPredicate = "exists (select 1 from call_legs l where l.call_id = c.id and l.destination = {0} and l.answered_at is not null)";
+
     public Task<CallResource?> FindAsync(Guid id, IReadOnlyList<Guid> scope, CancellationToken cancellationToken) =>
         _db.SingleAsync($"select {CallColumns} from calls c where c.id = $1 and c.organisation_id = any($2)", ReadCall, cancellationToken, Uuid(id), ScopeParameter(scope));
+
+    /// <summary>The call if <paramref name="principal"/> may see it: in its organisations and, for an agent, one of their own.</summary>
+    public Task<CallResource?> FindAsync(Guid id, ApiPrincipal principal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        return _db.SingleAsync(
+            $"select {CallColumns} from calls c where c.id = $1 and c.organisation_id = any($2) and ($3::text is null or {string.Format(System.Globalization.CultureInfo.InvariantCulture, OwnCallsPredicate, "$3")})",
+            ReadCall, cancellationToken, Uuid(id), ScopeParameter(principal.VisibleOrganisations), Text(principal.OwnCallsDestination));
+    }
+
+    /// <summary>A page of the calls <paramref name="principal"/> may see (an agent: only their own).</summary>
+    public Task<(List<CallResource> Calls, string? NextPageToken)> ListAsync(CallListQuery query, ApiPrincipal principal, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        return ListAsync(query, principal.VisibleOrganisations, limit, cancellationToken, principal.OwnCallsDestination);
+    }
 
     /// <summary>
     /// One page of calls and the token of the next (null on the last page): newest first, strictly after
     /// <see cref="CallListQuery.After"/> in (started_at desc, id desc) order.
     /// </summary>
-    public async Task<(List<CallResource> Calls, string? NextPageToken)> ListAsync(CallListQuery query, IReadOnlyList<Guid> scope, int limit, CancellationToken cancellationToken)
+    public async Task<(List<CallResource> Calls, string? NextPageToken)> ListAsync(CallListQuery query, IReadOnlyList<Guid> scope, int limit, CancellationToken cancellationToken, string? ownCallsDestination = null)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
@@ -54,6 +76,7 @@ public sealed class CallQueries
               and ($7::timestamptz is null or (c.started_at, c.id) < ($7, $8))
               and ($10::text is null or strpos(lower(c.caller_number), lower($10)) > 0 or strpos(lower(c.caller_name), lower($10)) > 0
                    or {Transcription.TranscriptSearch.Predicate("c.id", "$10")})
+              and ($11::text is null or {string.Format(System.Globalization.CultureInfo.InvariantCulture, OwnCallsPredicate, "$11")})
             order by c.started_at desc, c.id desc
             limit $9
             """,
@@ -68,7 +91,8 @@ public sealed class CallQueries
             P(query.After?.StartedAt, NpgsqlDbType.TimestampTz),
             Uuid(query.After?.Id),
             P(limit + 1, NpgsqlDbType.Integer),
-            Text(string.IsNullOrEmpty(query.Text) ? null : query.Text)).ConfigureAwait(false);
+            Text(string.IsNullOrEmpty(query.Text) ? null : query.Text),
+            Text(ownCallsDestination)).ConfigureAwait(false);
 
         string? next = null;
         if (calls.Count > limit)

@@ -5,7 +5,7 @@ public enum RecordingLinkCheck
 {
     Valid,
 
-    /// <summary>The parameters are missing, malformed, or the signature is not the engine's.</summary>
+    /// <summary>The parameters are missing, malformed, altered, or the signature is not the engine's.</summary>
     BadSignature,
 
     /// <summary>A genuine link whose time is up.</summary>

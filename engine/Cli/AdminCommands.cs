@@ -3,6 +3,9 @@ using CallTracking.Engine.Api;
 using CallTracking.Engine.Dashboard;
 using CallTracking.Engine.Provisioning;
 using CallTracking.Engine.Sip.Trunks;
+using CallTracking.Engine.Privacy;
+using CallTracking.Engine.Security;
+using System.Text.Json.Nodes;
 using Npgsql;
 
 namespace CallTracking.Engine.Cli;
@@ -33,13 +36,30 @@ internal static class AdminCommands
         return CliExitCodes.Ok;
     }
 
-    public static async Task<int> CreateKeyAsync(NpgsqlDataSource dataSource, string organisation, string? name, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<int> CreateKeyAsync(NpgsqlDataSource dataSource, string organisation, string? name, string? roleName, string? agentDestination, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var created = await new ApiKeyStore(dataSource, TimeProvider.System).CreateAsync(organisation, name, cancellationToken).ConfigureAwait(false);
+        Role? role = null;
+        if (roleName is not null)
+        {
+            if (!RoleNames.TryParse(roleName, out role))
+            {
+                return await NoSuchRoleAsync(error, roleName).ConfigureAwait(false);
+            }
+        }
+
+        var created = await new ApiKeyStore(dataSource, TimeProvider.System).CreateAsync(organisation, name, cancellationToken, role, agentDestination).ConfigureAwait(false);
         if (created is null)
         {
             return await NoSuchOrganisationAsync(error, organisation).ConfigureAwait(false);
         }
+
+        await Audit(dataSource).RecordAsync(AuditActions.KeyCreated, created.OrganisationId, CliActor, "key:" + created.Prefix, new JsonObject
+        {
+            ["organisation"] = organisation,
+            ["name"] = name,
+            ["role"] = created.Role,
+            ["agentDestination"] = agentDestination,
+        }, cancellationToken).ConfigureAwait(false);
 
         // The key alone on the first line, so scripts can read it; it is never shown again.
         await output.WriteLineAsync(created.Key).ConfigureAwait(false);
@@ -73,25 +93,36 @@ internal static class AdminCommands
             prefix = parsed;
         }
 
-        if (!await new ApiKeyStore(dataSource, TimeProvider.System).RevokeAsync(prefix, cancellationToken).ConfigureAwait(false))
+        if (await new ApiKeyStore(dataSource, TimeProvider.System).RevokeKeyAsync(prefix, cancellationToken).ConfigureAwait(false) is not { } organisationId)
         {
             await error.WriteLineAsync($"calltracking: no active key with prefix '{prefix}'.").ConfigureAwait(false);
             return CliExitCodes.Config;
         }
 
+        await Audit(dataSource).RecordAsync(AuditActions.KeyRevoked, organisationId, CliActor, "key:" + prefix, null, cancellationToken).ConfigureAwait(false);
+
         await output.WriteLineAsync($"revoked key {prefix}").ConfigureAwait(false);
         return CliExitCodes.Ok;
     }
 
-    public static async Task<int> AddUserAsync(NpgsqlDataSource dataSource, string organisation, string username, string passwordHash, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<int> AddUserAsync(NpgsqlDataSource dataSource, string organisation, string username, string passwordHash, string? roleName, string? agentDestination, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        Role? role = null;
+        if (roleName is not null)
+        {
+            if (!RoleNames.TryParse(roleName, out role))
+            {
+                return await NoSuchRoleAsync(error, roleName).ConfigureAwait(false);
+            }
+        }
+
         if (username.Length is 0 or > 200 || username.Any(char.IsControl))
         {
             await error.WriteLineAsync("calltracking: the user name must be 1 to 200 printable characters.").ConfigureAwait(false);
             return CliExitCodes.Config;
         }
 
-        switch (await new DashboardUserStore(dataSource).AddAsync(organisation, username, passwordHash, cancellationToken).ConfigureAwait(false))
+        switch (await new DashboardUserStore(dataSource).AddAsync(organisation, username, passwordHash, cancellationToken, role, agentDestination).ConfigureAwait(false))
         {
             case DashboardUserAddResult.NoSuchOrganisation:
                 return await NoSuchOrganisationAsync(error, organisation).ConfigureAwait(false);
@@ -99,6 +130,12 @@ internal static class AdminCommands
                 await error.WriteLineAsync($"calltracking: there is already a user named '{username}' (user names are compared case-insensitively).").ConfigureAwait(false);
                 return CliExitCodes.Config;
             default:
+                await Audit(dataSource).RecordAsync(AuditActions.UserAdded, null, CliActor, "user:" + username, new JsonObject
+                {
+                    ["organisation"] = organisation,
+                    ["role"] = role is { } r ? RoleNames.Name(r) : null,
+                    ["agentDestination"] = agentDestination,
+                }, cancellationToken).ConfigureAwait(false);
                 await output.WriteLineAsync($"added user {username} to {organisation}").ConfigureAwait(false);
                 return CliExitCodes.Ok;
         }
@@ -125,8 +162,21 @@ internal static class AdminCommands
             return CliExitCodes.Config;
         }
 
+        await Audit(dataSource).RecordAsync(AuditActions.UserRemoved, null, CliActor, "user:" + username, null, cancellationToken).ConfigureAwait(false);
+
         await output.WriteLineAsync($"removed user {username}").ConfigureAwait(false);
         return CliExitCodes.Ok;
+    }
+
+    /// <summary>Who acts on the command line, for the audit trail.</summary>
+    internal static string CliActor => "cli:" + Environment.UserName;
+
+    private static AuditTrail Audit(NpgsqlDataSource dataSource) => new(dataSource, TimeProvider.System);
+
+    private static async Task<int> NoSuchRoleAsync(TextWriter error, string role)
+    {
+        await error.WriteLineAsync($"calltracking: no role named '{role}' (one of {string.Join(", ", RoleNames.All)}).").ConfigureAwait(false);
+        return CliExitCodes.Config;
     }
 
     private static async Task<int> NoSuchOrganisationAsync(TextWriter error, string organisation)

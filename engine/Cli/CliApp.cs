@@ -259,6 +259,7 @@ public sealed partial class CliApp
         private readonly Command _rules;
         private readonly Command _migrate;
         private readonly IReadOnlyList<Command> _privacy;
+        private readonly Command _audit;
 
         public Commands(CliApp app, IReadOnlyList<KeyValuePair<string, string?>> overrides)
         {
@@ -332,12 +333,16 @@ public sealed partial class CliApp
             }
 
             _keys.Subcommands.Add(PrivacyCommands.RotateMaster(ConfigOption, withPrivacy));
+
+            _audit = AuditCommands.Create(ConfigOption, (parse, configFile, work, ct) =>
+                app.WithDatabaseAsync(parse, configFile, overrides, (dataSource, _, output, error) => work(dataSource, output, error), ct));
+            Root.Subcommands.Add(_audit);
         }
 
         public RootCommand Root { get; }
 
         public bool TakesConfiguration(Command command) =>
-            command == _run || command == _check || command == _migrate || command == _provision || command.Parents.Contains(_keys) || command.Parents.Contains(_users) || command.Parents.Contains(_rules) || _privacy.Any(p => command.Parents.Contains(p) || command.Parents.Any(c => c is Command parent && parent.Parents.Contains(p)));
+            command == _run || command == _check || command == _migrate || command == _provision || command.Parents.Contains(_keys) || command.Parents.Contains(_users) || command.Parents.Contains(_rules) || command.Parents.Contains(_audit) || _privacy.Any(p => command.Parents.Contains(p) || command.Parents.Any(c => c is Command parent && parent.Parents.Contains(p)));
 
         private static Command ProvisionCommand(CliApp app, IReadOnlyList<KeyValuePair<string, string?>> overrides)
         {
@@ -372,8 +377,12 @@ public sealed partial class CliApp
             create.Options.Add(createOrg);
             create.Options.Add(createName);
             create.Options.Add(createConfig);
+            var createRole = RoleOption();
+            var createAgent = AgentDestinationOption();
+            create.Options.Add(createRole);
+            create.Options.Add(createAgent);
             create.SetAction((parse, ct) => app.WithDatabaseAsync(parse, parse.GetValue(createConfig), overrides,
-                (dataSource, _, output, error) => AdminCommands.CreateKeyAsync(dataSource, parse.GetValue(createOrg)!, parse.GetValue(createName), output, error, ct), ct));
+                (dataSource, _, output, error) => AdminCommands.CreateKeyAsync(dataSource, parse.GetValue(createOrg)!, parse.GetValue(createName), parse.GetValue(createRole), parse.GetValue(createAgent), output, error, ct), ct));
 
             var listOrg = OrganisationOption();
             var listConfig = ConfigOption();
@@ -414,6 +423,10 @@ public sealed partial class CliApp
             add.Arguments.Add(addName);
             add.Options.Add(passwordStdin);
             add.Options.Add(addConfig);
+            var addRole = RoleOption();
+            var addAgent = AgentDestinationOption();
+            add.Options.Add(addRole);
+            add.Options.Add(addAgent);
             add.SetAction(async (parse, ct) =>
             {
                 var error = parse.InvocationConfiguration.Error;
@@ -426,7 +439,7 @@ public sealed partial class CliApp
                 // Hashed before the database is opened: the slow part does not hold a connection.
                 var hash = Dashboard.PasswordHash.Create(password);
                 return await app.WithDatabaseAsync(parse, parse.GetValue(addConfig), overrides,
-                    (dataSource, _, output, err) => AdminCommands.AddUserAsync(dataSource, parse.GetValue(addOrg)!, parse.GetValue(addName)!.Trim(), hash, output, err, ct), ct).ConfigureAwait(false);
+                    (dataSource, _, output, err) => AdminCommands.AddUserAsync(dataSource, parse.GetValue(addOrg)!, parse.GetValue(addName)!.Trim(), hash, parse.GetValue(addRole), parse.GetValue(addAgent), output, err, ct), ct).ConfigureAwait(false);
             });
 
             var listOrg = new Option<string>("--org") { Description = "Only this organisation's users.", HelpName = "NAME" };
@@ -450,6 +463,18 @@ public sealed partial class CliApp
             users.Subcommands.Add(remove);
             return users;
         }
+
+        private static Option<string> RoleOption() => new("--role")
+        {
+            Description = "agency_admin, org_admin, manager, analyst or agent (default: the organisation's admin; agency_admin when it has client organisations).",
+            HelpName = "ROLE",
+        };
+
+        private static Option<string> AgentDestinationOption() => new("--agent-destination")
+        {
+            Description = "For an agent: the destination (as in a plan's Forward To, e.g. sip:desk@10.0.0.5) whose answered calls are theirs.",
+            HelpName = "URI",
+        };
 
         private static Option<string> OrganisationOption() => new("--org")
         {

@@ -83,7 +83,7 @@ public static partial class DashboardEndpoints
         response.Headers["Referrer-Policy"] = "no-referrer";
     }
 
-    private static async Task<IResult> SignInAsync(HttpContext context, DashboardSessionStore sessions, SignInThrottle throttle, ILoggerFactory loggers)
+    private static async Task<IResult> SignInAsync(HttpContext context, DashboardSessionStore sessions, SignInThrottle throttle, Privacy.IAuditSink audit, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(DashboardEndpoints));
         context.Response.Headers.CacheControl = "no-store";
@@ -106,6 +106,14 @@ public static partial class DashboardEndpoints
         }
 
         var session = await sessions.SignInAsync(username!, password!, context.RequestAborted).ConfigureAwait(false);
+        // Both outcomes are on the audit trail (CancellationToken.None: a client hanging up does not erase the attempt).
+        await audit.RecordAsync(
+            session is null ? Privacy.AuditActions.SignInFailed : Privacy.AuditActions.SignIn,
+            null,
+            "user:" + username,
+            "user:" + username,
+            new System.Text.Json.Nodes.JsonObject { ["remote"] = address?.ToString() },
+            CancellationToken.None).ConfigureAwait(false);
         if (session is null)
         {
             throttle.Failed(username!, address);

@@ -1,6 +1,7 @@
 using CallTracking.Engine.Api;
 using Npgsql;
 using NpgsqlTypes;
+using CallTracking.Engine.Security;
 
 namespace CallTracking.Engine.Dashboard;
 
@@ -96,7 +97,7 @@ public sealed class DashboardSessionStore
         // The lookup is by the token's SHA-256: equality on a hash of a 256-bit secret leaks nothing useful by timing.
         await using var command = _dataSource.CreateCommand("""
             with recursive s as (
-                select u.username, u.organisation_id
+                select u.username, u.organisation_id, u.role, u.agent_destination
                 from dashboard_sessions s join dashboard_users u on u.id = s.user_id
                 where s.token_hash = $1 and s.expires_at > $2 and not u.disabled
             ), visible(id, depth) as (
@@ -104,7 +105,7 @@ public sealed class DashboardSessionStore
                 union
                 select o.id, v.depth + 1 from organisations o join visible v on o.parent_id = v.id where v.depth < 16
             )
-            select s.username, s.organisation_id, array(select distinct id from visible) from s
+            select s.username, s.organisation_id, array(select distinct id from visible), s.role, s.agent_destination from s
             """);
         command.Parameters.Add(new() { Value = SessionTokenFormat.Hash(bearer!), NpgsqlDbType = NpgsqlDbType.Bytea });
         command.Parameters.Add(new() { Value = _time.GetUtcNow(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
@@ -117,11 +118,11 @@ public sealed class DashboardSessionStore
         var username = reader.GetString(0);
         var organisationId = reader.GetGuid(1);
         var visible = reader.GetFieldValue<Guid[]>(2);
-        var ordered = new List<Guid>(visible.Length) { organisationId };
-        ordered.AddRange(visible.Where(id => id != organisationId));
+        RoleNames.TryParse(reader.GetString(3), out var stored);
+        var role = stored ?? Role.Analyst;
 
         // KeyPrefix names who acted in logs and audit lines; a session names its user.
-        return new ApiPrincipal("user:" + username, organisationId, ordered);
+        return new ApiPrincipal("user:" + username, organisationId, ApiPrincipal.Visible(role, organisationId, visible), role, reader.IsDBNull(4) ? null : reader.GetString(4));
     }
 
     /// <summary>Ends the session; false if the token was unknown (or already ended).</summary>

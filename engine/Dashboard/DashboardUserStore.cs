@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using CallTracking.Engine.Security;
 
 namespace CallTracking.Engine.Dashboard;
 
@@ -15,18 +16,23 @@ public sealed class DashboardUserStore
     }
 
     /// <summary>Adds a user of the organisation named <paramref name="organisation"/> with an already hashed password.</summary>
-    public async Task<DashboardUserAddResult> AddAsync(string organisation, string username, string passwordHash, CancellationToken cancellationToken)
+    /// <remarks>Without a <paramref name="role"/> the user is their organisation's admin (agency admin when it has clients).</remarks>
+    public async Task<DashboardUserAddResult> AddAsync(string organisation, string username, string passwordHash, CancellationToken cancellationToken, Role? role = null, string? agentDestination = null)
     {
         ArgumentNullException.ThrowIfNull(organisation);
         ArgumentNullException.ThrowIfNull(username);
         ArgumentNullException.ThrowIfNull(passwordHash);
         await using var command = _dataSource.CreateCommand("""
-            insert into dashboard_users (organisation_id, username, password_hash)
-            select id, $2, $3 from organisations where name = $1
+            insert into dashboard_users (organisation_id, username, password_hash, role, agent_destination)
+            select o.id, $2, $3,
+                   coalesce($4, case when exists (select 1 from organisations c where c.parent_id = o.id) then 'agency_admin' else 'org_admin' end), $5
+            from organisations o where o.name = $1
             """);
         command.Parameters.Add(new() { Value = organisation });
         command.Parameters.Add(new() { Value = username });
         command.Parameters.Add(new() { Value = passwordHash });
+        command.Parameters.Add(new() { Value = role is { } r ? RoleNames.Name(r) : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = (object?)agentDestination ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         try
         {
             var rows = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

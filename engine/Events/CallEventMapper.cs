@@ -74,6 +74,12 @@ public static class CallEventMapper
                 case Kinds.Dtmf:
                     message.Dtmf = new CallDtmf { Digit = Text(p, "digit"), DurationMs = (int)Integer(p, "durationMs") };
                     break;
+                case Kinds.RecordingPaused:
+                    message.RecordingPaused = new RecordingPaused { Actor = Text(p, "actor") };
+                    break;
+                case Kinds.RecordingResumed:
+                    message.RecordingResumed = new RecordingResumed { Actor = Text(p, "actor") };
+                    break;
                 case Kinds.Ended:
                     message.Ended = new CallEnded
                     {

@@ -1,5 +1,7 @@
 using CallTracking.Engine.Api;
+using CallTracking.Engine.Calls.Control;
 using CallTracking.Engine.Events;
+using CallTracking.Engine.Privacy;
 using CallTracking.Grpc.Server;
 using CallTracking.Grpc.V1;
 using Google.Protobuf.WellKnownTypes;
@@ -28,9 +30,14 @@ public sealed partial class CallsService : IGrpcService
     private readonly ApiDatabase _db;
     private readonly Privacy.TranscriptCipher? _cipher;
 
+    private readonly IAuditSink? _audit;
+    private readonly IRecordingPauseControl? _pauses;
+
     /// <param name="cipher">Opens transcripts sealed at rest; without it sealed text reads as empty.</param>
-    public CallsService(GrpcAuthentication authentication, CallQueries calls, EventStore events, RecordingStore recordings, RecordingLinks links, ApiDatabase db, Privacy.TranscriptCipher? cipher = null, Privacy.DataDeletion? deletion = null)
+    public CallsService(GrpcAuthentication authentication, CallQueries calls, EventStore events, RecordingStore recordings, RecordingLinks links, ApiDatabase db, IAuditSink? audit = null, IRecordingPauseControl? pauses = null, Privacy.TranscriptCipher? cipher = null, Privacy.DataDeletion? deletion = null)
     {
+        _audit = audit;
+        _pauses = pauses;
         ArgumentNullException.ThrowIfNull(authentication);
         ArgumentNullException.ThrowIfNull(calls);
         ArgumentNullException.ThrowIfNull(events);
@@ -55,6 +62,8 @@ public sealed partial class CallsService : IGrpcService
         registry.AddUnary<GetRecordingLinkRequest, RecordingLink>(ServiceName, "GetRecordingLink", GetRecordingLinkAsync);
         registry.AddUnary<GetTranscriptRequest, Transcript>(ServiceName, "GetTranscript", GetTranscriptAsync);
         RegisterDeletion(registry);
+        registry.AddUnary<PauseRecordingRequest, PauseRecordingResponse>(ServiceName, "PauseRecording", (request, context) => SetPausedAsync(request, context, paused: true));
+        registry.AddUnary<PauseRecordingRequest, PauseRecordingResponse>(ServiceName, "ResumeRecording", (request, context) => SetPausedAsync(request, context, paused: false));
     }
 
     public async Task<Call> GetCallAsync(GetCallRequest request, ServerCallContext context)
@@ -107,7 +116,7 @@ public sealed partial class CallsService : IGrpcService
             Disposition: request.Disposition.Length == 0 ? null : request.Disposition,
             Text: request.Text.Length == 0 ? null : request.Text,
             After: after);
-        var (calls, next) = await _calls.ListAsync(query, scope, pageSize, context.CancellationToken).ConfigureAwait(false);
+        var (calls, next) = await _calls.ListAsync(query, scope, pageSize, context.CancellationToken, principal.OwnCallsDestination).ConfigureAwait(false);
         var response = new ListCallsResponse { NextPageToken = next ?? string.Empty };
         var details = await DetailsAsync([.. calls.Select(c => c.Id)], context.CancellationToken).ConfigureAwait(false);
         response.Calls.AddRange(calls.Select(c => CallMessages.ToMessage(c, details.GetValueOrDefault(c.Id))));
@@ -120,17 +129,19 @@ public sealed partial class CallsService : IGrpcService
         ArgumentNullException.ThrowIfNull(context);
         var principal = await _authentication.AuthenticateAsync(context).ConfigureAwait(false);
         var id = GrpcArguments.Uuid(request.CallId, "call_id");
-        var seconds = request.ExpiresInSeconds == 0 ? DefaultLinkSeconds : request.ExpiresInSeconds;
-        if (seconds is < MinimumLinkSeconds or > MaximumLinkSeconds)
+        // 0: the operator's Security:LinkLifetime, taken as configured; an explicit request is held to the bounds.
+        var seconds = request.ExpiresInSeconds == 0 ? (int)_links.DefaultLifetime.TotalSeconds : request.ExpiresInSeconds;
+        if (request.ExpiresInSeconds != 0 && seconds is < MinimumLinkSeconds or > MaximumLinkSeconds)
         {
             throw new GrpcException(StatusCode.InvalidArgument, $"expires_in_seconds: must be from {MinimumLinkSeconds} to {MaximumLinkSeconds} (0 means {DefaultLinkSeconds})");
         }
 
         var ct = context.CancellationToken;
-        await FindAsync(id, principal, ct).ConfigureAwait(false);
+        var call = await FindAsync(id, principal, ct).ConfigureAwait(false);
         var recording = await _recordings.FindAsync(id, ct).ConfigureAwait(false)
             ?? throw new GrpcException(StatusCode.NotFound, $"call {id} has no recording");
-        var (url, expiresAt) = await _links.CreateAsync(id, TimeSpan.FromSeconds(seconds), ct).ConfigureAwait(false);
+        var (url, expiresAt) = await _links.CreateAsync(id, call.OrganisationId, TimeSpan.FromSeconds(seconds), ct).ConfigureAwait(false);
+        await AuditAsync(AuditActions.RecordingLinkIssued, call.OrganisationId, principal, id, new System.Text.Json.Nodes.JsonObject { ["expiresAt"] = expiresAt.ToUnixTimeSeconds() }, ct).ConfigureAwait(false);
         return new RecordingLink
         {
             Url = url.ToString(),
@@ -152,7 +163,8 @@ public sealed partial class CallsService : IGrpcService
         var principal = await _authentication.AuthenticateAsync(context).ConfigureAwait(false);
         var id = GrpcArguments.Uuid(request.CallId, "call_id");
         var ct = context.CancellationToken;
-        await FindAsync(id, principal, ct).ConfigureAwait(false);
+        var call = await FindAsync(id, principal, ct).ConfigureAwait(false);
+        await AuditAsync(AuditActions.TranscriptView, call.OrganisationId, principal, id, new System.Text.Json.Nodes.JsonObject { ["via"] = "grpc" }, ct).ConfigureAwait(false);
         var transcript = new Transcript { CallId = id.ToString("D"), Status = "none" };
         var stored = (await _db.ListAsync(
             "select id, status, language, error, data_key_id from transcripts where call_id = $1 order by created_at desc limit 1",
@@ -210,7 +222,25 @@ public sealed partial class CallsService : IGrpcService
         return rows.ToDictionary(r => r.Id, r => r.Details);
     }
 
+    private async Task<PauseRecordingResponse> SetPausedAsync(PauseRecordingRequest request, ServerCallContext context, bool paused)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        var principal = await _authentication.AuthenticateAsync(context).ConfigureAwait(false);
+        var id = GrpcArguments.Uuid(request.CallId, "call_id");
+        await FindAsync(id, principal, context.CancellationToken).ConfigureAwait(false);
+        var result = _pauses is null
+            ? RecordingPauseResult.NotLive
+            : await _pauses.SetRecordingPausedAsync(id, paused, principal.Actor, context.CancellationToken).ConfigureAwait(false);
+        return result == RecordingPauseResult.NotLive
+            ? throw new GrpcException(StatusCode.FailedPrecondition, $"call {id} is not live on this engine node")
+            : new PauseRecordingResponse { Changed = result == RecordingPauseResult.Changed, Paused = paused };
+    }
+
+    private Task AuditAsync(string action, Guid organisationId, ApiPrincipal principal, Guid callId, object? details, CancellationToken cancellationToken) =>
+        _audit?.RecordAsync(action, organisationId, principal.Actor, "call:" + callId.ToString("D"), details, cancellationToken) ?? Task.CompletedTask;
+
     private async Task<CallResource> FindAsync(Guid id, ApiPrincipal principal, CancellationToken cancellationToken) =>
-        await _calls.FindAsync(id, principal.VisibleOrganisations, cancellationToken).ConfigureAwait(false)
+        await _calls.FindAsync(id, principal, cancellationToken).ConfigureAwait(false)
         ?? throw new GrpcException(StatusCode.NotFound, $"call {id} not found");
 }

@@ -169,7 +169,14 @@ public static partial class EngineHost
             services.GetRequiredService<Npgsql.NpgsqlDataSource>(),
             () => publicUrl ?? HttpPublicUrl.FromEndpoint(httpListener?.IPEndPoint ?? throw new InvalidOperationException("the HTTP listener is not bound yet")),
             services.GetRequiredService<TimeProvider>(),
-            services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+            services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>())
+        {
+            DefaultLifetime = TimeSpan.TryParse(configuration[RecordingLinks.LifetimeConfigurationKey], System.Globalization.CultureInfo.InvariantCulture, out var lifetime) && lifetime > TimeSpan.Zero
+                ? lifetime
+                : TimeSpan.FromMinutes(15),
+        });
+        // Privacy (PCI pause keys, audio redaction) and the audit trail, for call control and the APIs.
+        builder.Services.AddSingleton(Privacy.PrivacyOptions.From(configuration));
         // AddGrpcWire registers the health service (grpc.health.v1) as an IGrpcService itself.
         builder.Services.AddGrpcWire();
         builder.Services.AddSingleton<CallEventsService>();
@@ -177,6 +184,7 @@ public static partial class EngineHost
         builder.Services.AddSingleton<IGrpcService>(services => services.GetRequiredService<CallEventsService>());
         builder.Services.AddSingleton<IGrpcService>(services => services.GetRequiredService<CallsService>());
         builder.Services.AddSingleton<SipService>();
+        builder.Services.AddSingleton<Calls.Control.IRecordingPauseControl>(services => new SipRecordingPauses(services.GetRequiredService<SipService>()));
         builder.Services.AddHostedService(services => services.GetRequiredService<SipService>());
 
         await using var app = builder.Build();

@@ -17,7 +17,7 @@ public sealed partial class SipService
     /// <summary>Call control and, when a trunk has an Outbound section, the dialer and the trunk monitor.</summary>
     public CallControl? CallControl { get; private set; }
 
-    private void AttachCallControl(EngineSettings settings, RoutingDirectory routes, CallRecordWriter? writer, Transcription.ILiveTranscription? live, TimeProvider time, Meter meter, ILoggerFactory loggers)
+    private void AttachCallControl(EngineSettings settings, RoutingDirectory routes, CallRecordWriter? writer, Transcription.ILiveTranscription? live, TimeProvider time, Meter meter, ILoggerFactory loggers, Privacy.PrivacyOptions? privacy, Privacy.IAuditSink? audit)
     {
         var trunks = new Dictionary<string, OutboundTrunk>(StringComparer.OrdinalIgnoreCase);
         foreach (var trunk in settings.Trunks)
@@ -55,7 +55,7 @@ public sealed partial class SipService
             _monitor = new TrunkMonitor(_dialer, [.. pinged.Select(t => trunks[t.Name])], interval, time, loggers.CreateLogger<TrunkMonitor>());
         }
 
-        CallControl = new CallControl(routes, _dialer, trunks, writer, _media, time, loggers.CreateLogger<CallControl>()) { Live = live };
+        CallControl = new CallControl(routes, _dialer, trunks, writer, _media, time, loggers.CreateLogger<CallControl>(), privacy, audit) { Live = live };
         _core.AttachCallControl(CallControl);
     }
 

@@ -41,7 +41,7 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
     private long _endedPacketsLost;
     private long _endedPacketsLate;
 
-    public SipService(EngineSettings settings, TrunkAdmission admission, TrackingNumberDirectory numbers, RtpPortAllocator ports, TimeProvider time, IMeterFactory meters, ILoggerFactory loggers, RoutingDirectory? routes = null, CallRecordWriter? writer = null, Transcription.ILiveTranscription? live = null, CallTracking.Media.Recording.Encryption.IRecordingKeySource? recordingKeys = null)
+    public SipService(EngineSettings settings, TrunkAdmission admission, TrackingNumberDirectory numbers, RtpPortAllocator ports, TimeProvider time, IMeterFactory meters, ILoggerFactory loggers, RoutingDirectory? routes = null, CallRecordWriter? writer = null, Transcription.ILiveTranscription? live = null, CallTracking.Media.Recording.Encryption.IRecordingKeySource? recordingKeys = null, Privacy.PrivacyOptions? privacy = null, Privacy.IAuditSink? audit = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(meters);
@@ -73,7 +73,7 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
         _core = new SipCore(options, admission, numbers, _transports, settings.Sip.Timers, _media, new SipIdentifiers(), time, meter, loggers.CreateLogger<SipCore>());
         if (routes is not null)
         {
-            AttachCallControl(settings, routes, writer, live, time, meter, loggers);
+            AttachCallControl(settings, routes, writer, live, time, meter, loggers, privacy, audit);
         }
     }
 

@@ -15,4 +15,6 @@ public static class CallEventKinds
     public const string TranscriptSegment = "transcript.segment";
     public const string TranscriptFailed = "transcript.failed";
     public const string Attributed = "call.attributed";
+    public const string RecordingPaused = "recording.paused";
+    public const string RecordingResumed = "recording.resumed";
 }

@@ -168,9 +168,9 @@ public sealed class CallRecordStore
         ArgumentNullException.ThrowIfNull(recording);
         await using var scope = await BeginAsync(cancellationToken).ConfigureAwait(false);
         await scope.ExecuteAsync(
-            "INSERT INTO recordings (id, call_id, path, duration_ms, bytes, codec, channels, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO recordings (id, call_id, path, duration_ms, bytes, codec, channels, error, paused_spans) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)",
             cancellationToken,
-            recording.RecordingId, recording.CallId, recording.Path, recording.DurationMs, recording.Bytes, recording.Codec, recording.Channels, recording.Error).ConfigureAwait(false);
+            recording.RecordingId, recording.CallId, recording.Path, recording.DurationMs, recording.Bytes, recording.Codec, recording.Channels, recording.Error, recording.PausedSpansJson).ConfigureAwait(false);
         var payload = JsonSerializer.Serialize(
             new RecordingReadyPayload(recording.CallId, recording.RecordingId, recording.Path, recording.DurationMs, recording.Bytes, recording.Codec, recording.Channels, recording.Error),
             EventPayloadJson.Default.RecordingReadyPayload);

@@ -94,6 +94,20 @@ public sealed class TranscriptionJobQueue(NpgsqlDataSource dataSource, CallRecor
                     }
                 }
 
+                // Privacy before storage: paused spans masked, card and personal data redacted (Privacy/TranscriptPrivacy).
+                var paused = new List<(long StartMs, long EndMs)>();
+                await using (var spans = new NpgsqlCommand("SELECT (s->>'startMs')::bigint, (s->>'endMs')::bigint FROM recordings r, jsonb_array_elements(r.paused_spans) s WHERE r.id = $1", connection, transaction))
+                {
+                    spans.Parameters.Add(new() { Value = job.RecordingId });
+                    await using var reader = await spans.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        paused.Add((reader.GetInt64(0), reader.GetInt64(1)));
+                    }
+                }
+
+                var safe = result with { Segments = Privacy.TranscriptPrivacy.Apply(result.Segments, paused).Segments };
+
                 var transcriptId = Guid.CreateVersion7();
 
                 // A failed transcript left by an earlier run of this recording's job is replaced.
@@ -122,22 +136,22 @@ public sealed class TranscriptionJobQueue(NpgsqlDataSource dataSource, CallRecor
                     insert.Parameters.Add(new() { Value = transcriptId });
                     insert.Parameters.Add(new() { Value = job.CallId });
                     insert.Parameters.Add(new() { Value = job.RecordingId });
-                    insert.Parameters.Add(new() { Value = (object?)result.Language ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+                    insert.Parameters.Add(new() { Value = (object?)safe.Language ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
                     insert.Parameters.Add(new() { Value = (object?)model ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-                    insert.Parameters.Add(new() { Value = result.DurationMs });
-                    insert.Parameters.Add(new() { Value = sealing is null ? result.FullText : string.Empty });
-                    insert.Parameters.Add(new() { Value = result.FullText, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+                    insert.Parameters.Add(new() { Value = safe.DurationMs });
+                    insert.Parameters.Add(new() { Value = sealing is null ? safe.FullText : string.Empty });
+                    insert.Parameters.Add(new() { Value = safe.FullText, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
                     insert.Parameters.Add(new() { Value = (object?)sealing?.Row.Id ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
-                    insert.Parameters.Add(new() { Value = sealing is { } k ? Privacy.TranscriptCipher.Seal(k.Key, k.Row.Id, result.FullText) : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
+                    insert.Parameters.Add(new() { Value = sealing is { } k ? Privacy.TranscriptCipher.Seal(k.Key, k.Row.Id, safe.FullText) : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
                     await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                if (result.Segments.Count > 0)
+                if (safe.Segments.Count > 0)
                 {
                     var batch = new NpgsqlBatch(connection, transaction);
                     await using (batch.ConfigureAwait(false))
                     {
-                        foreach (var segment in result.Segments)
+                        foreach (var segment in safe.Segments)
                         {
                             var row = new NpgsqlBatchCommand("INSERT INTO transcript_segments (transcript_id, speaker, start_ms, end_ms, text, confidence, text_sealed) VALUES ($1, $2, $3, $4, $5, $6, $7)");
                             row.Parameters.Add(new() { Value = transcriptId });
@@ -164,12 +178,12 @@ public sealed class TranscriptionJobQueue(NpgsqlDataSource dataSource, CallRecor
                     ["callId"] = job.CallId,
                     ["transcriptId"] = transcriptId,
                     ["recordingId"] = job.RecordingId,
-                    ["language"] = result.Language,
-                    ["segments"] = result.Segments.Count,
-                    ["durationMs"] = result.DurationMs,
+                    ["language"] = safe.Language,
+                    ["segments"] = safe.Segments.Count,
+                    ["durationMs"] = safe.DurationMs,
                 };
                 await events(job.OrganisationId, job.CallId, CallEventKinds.TranscriptReady, payload.ToJsonString(), cancellationToken).ConfigureAwait(false);
-                await KeywordRules.ApplyAsync(connection, transaction, events, job.OrganisationId, job.CallId, result.Segments, cancellationToken).ConfigureAwait(false);
+                await KeywordRules.ApplyAsync(connection, transaction, events, job.OrganisationId, job.CallId, safe.Segments, cancellationToken).ConfigureAwait(false);
                 return transcriptId;
             },
             cancellationToken);

@@ -55,6 +55,18 @@ public sealed class GrpcMethodRegistry
         }
     }
 
+    /// <summary>Every registered method's path (<c>/package.Service/Method</c>), e.g. for checking each has an access policy.</summary>
+    public IReadOnlyCollection<string> MethodPaths
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _frozen is { } frozen ? [.. frozen.Keys] : [.. _methods.Keys];
+            }
+        }
+    }
+
     /// <summary>Whether a service registered at least one method.</summary>
     public bool HasService(string service)
     {

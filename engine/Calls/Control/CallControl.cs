@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CallTracking.Engine.Privacy;
 using CallTracking.Engine.Sip.Outbound;
 using CallTracking.Engine.Storage;
 using CallTracking.Media.Sessions;
@@ -10,9 +11,12 @@ namespace CallTracking.Engine.Calls.Control;
 /// (notice, forward, whisper, bridge, voicemail) and writes the call record. Shared, thread-safe; nothing here
 /// blocks a SIP thread (timers come from <see cref="TimeProvider"/>, record writes are queued).
 /// </summary>
-public sealed class CallControl
+public sealed class CallControl : IRecordingPauseControl
 {
     private readonly ConcurrentDictionary<long, CallController.Destination> _legsByMedia = new();
+
+    // Live calls by their record id (calls.id), for pausing a recording by API; removed when the call's end is written.
+    private readonly ConcurrentDictionary<Guid, CallController> _live = new();
 
     /// <param name="dialer">Places the outbound legs; null when no trunk has an Outbound section (forwarding fails).</param>
     /// <param name="trunks">The outbound trunks by configured trunk name.</param>
@@ -24,7 +28,9 @@ public sealed class CallControl
         CallRecordWriter? writer,
         IMediaSessionFactory media,
         TimeProvider time,
-        ILogger<CallControl> logger)
+        ILogger<CallControl> logger,
+        PrivacyOptions? privacy = null,
+        IAuditSink? audit = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(trunks);
@@ -38,7 +44,13 @@ public sealed class CallControl
         Media = media;
         Time = time;
         Logger = logger;
+        Privacy = privacy ?? new PrivacyOptions();
+        Audit = audit;
     }
+
+    internal PrivacyOptions Privacy { get; }
+
+    internal IAuditSink? Audit { get; }
 
     public RoutingDirectory Directory { get; }
 
@@ -63,6 +75,7 @@ public sealed class CallControl
         ArgumentNullException.ThrowIfNull(inbound);
         ArgumentNullException.ThrowIfNull(route);
         var controller = new CallController(this, inbound, route);
+        _live[controller.RecordId] = controller;
         controller.Start();
         return controller;
     }
@@ -80,6 +93,9 @@ public sealed class CallControl
             case MediaEventKind.Inactive:
                 destination.Controller.OnLegMediaInactive(destination);
                 break;
+            case MediaEventKind.Dtmf:
+                destination.Controller.OnDtmfKey(mediaEvent.Digit);
+                break;
             case MediaEventKind.Stopped:
                 _legsByMedia.TryRemove(mediaEvent.SessionId, out _);
                 break;
@@ -87,6 +103,18 @@ public sealed class CallControl
 
         return true;
     }
+
+    /// <summary>
+    /// Pauses (PCI: the recording becomes silence from the next media tick, and the span is kept with the recording)
+    /// or resumes the recording of the live call <paramref name="callId"/> (its <c>calls.id</c>). The change is a
+    /// <c>recording.paused</c>/<c>recording.resumed</c> event and an audit entry naming <paramref name="actor"/>.
+    /// </summary>
+    public Task<RecordingPauseResult> SetRecordingPausedAsync(Guid callId, bool paused, string actor, CancellationToken cancellationToken) =>
+        _live.TryGetValue(callId, out var controller)
+            ? controller.SetRecordingPausedAsync(paused, actor, cancellationToken)
+            : Task.FromResult(RecordingPauseResult.NotLive);
+
+    internal void Forget(Guid callId) => _live.TryRemove(callId, out _);
 
     internal void Track(CallController.Destination destination) => _legsByMedia[destination.Media.Id] = destination;
 

@@ -44,4 +44,10 @@ public sealed partial class CallController
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId} ended: {Disposition}, hung up by {HangupBy} ({Reason})")]
     private partial void LogEnded(string callId, CallDisposition disposition, HangupParty hangupBy, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: recording paused {Paused} by {Actor}")]
+    private partial void LogRecordingPaused(string callId, bool paused, string actor);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Call {CallId}: the audit entry of a recording pause or resume could not be written")]
+    private partial void LogRecordingPauseFailed(Exception exception, string callId);
 }

@@ -628,9 +628,13 @@ public sealed partial class CallController : IInboundCallControl
 
         if (mediaEvent.Kind == MediaEventKind.Dtmf)
         {
+            // PCI: a key pressed while the recording is paused (a card number keyed in) is not stored either.
+            var masked = IsRecordingPaused;
+            OnDtmfKey(mediaEvent.Digit);
             _control.Record(CallRecordOperation.Event(_recordId, organisation, CallEventKinds.Dtmf, new JsonObject
             {
-                ["digit"] = mediaEvent.Digit.ToString(),
+                ["digit"] = masked ? string.Empty : mediaEvent.Digit.ToString(),
+                ["redacted"] = masked ? true : null,
                 ["durationMs"] = (int)mediaEvent.Duration.TotalMilliseconds,
             }));
             return;
@@ -658,6 +662,7 @@ public sealed partial class CallController : IInboundCallControl
         }
 
         _endWritten = true;
+        _control.Forget(_recordId);
         var summary = _inboundSummary;
         var codec = _inbound.Audio is { } audio && audio.Codec.EncodingName.Equals("PCMA", StringComparison.OrdinalIgnoreCase) ? AudioCodec.Pcma : AudioCodec.Pcmu;
 
@@ -688,6 +693,7 @@ public sealed partial class CallController : IInboundCallControl
                 Codec = summary.RecordingCodec,
                 Channels = 2,
                 Error = summary.RecordingError,
+                PausedSpans = [.. summary.PausedSpans.Select(p => ((long)p.Start.TotalMilliseconds, (long)p.End.TotalMilliseconds))],
             }));
         }
     }

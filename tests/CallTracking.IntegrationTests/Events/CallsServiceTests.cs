@@ -54,6 +54,8 @@ public sealed class CallsServiceTests(PostgresServer server) : IClassFixture<Pos
         // Downloads decrypt what is encrypted at rest (the plain files here are served as they are).
         _masterKeys = CallTracking.Engine.Privacy.MasterKeyFile.LoadOrCreate(Path.Combine(_data, "keys", "master.key"));
         builder.Services.AddSingleton(new CallTracking.Engine.Privacy.RecordingReader(new CallTracking.Engine.Privacy.DataKeyStore(_db.DataSource, _masterKeys)));
+        builder.Services.AddSingleton(api);
+        builder.Services.AddSingleton<CallTracking.Engine.Privacy.IAuditSink>(new CallTracking.Engine.Privacy.AuditTrail(_db.DataSource, _time));
         _http = builder.Build();
         _http.MapSignedRecordings();
         await _http.StartAsync();
@@ -79,13 +81,13 @@ public sealed class CallsServiceTests(PostgresServer server) : IClassFixture<Pos
         await _db.Store.MarkAnsweredAsync(new CallAnswered(callId, _db.Client, EventsDatabase.T0.AddSeconds(5)), CancellationToken.None);
         await _db.Store.EndCallAsync(new CallEnded(callId, _db.Client, EventsDatabase.T0.AddSeconds(65), CallDisposition.Answered) { HangupBy = HangupParty.Caller }, CancellationToken.None);
 
-        var call = await _service.GetCallAsync(new GetCallRequest { CallId = callId.ToString() }, Context(_clientKey));
+        var call = await _service.GetCallAsync(new GetCallRequest { CallId = callId.ToString() }, Context(_clientKey, "GetCall"));
 
         Assert.Equal(callId.ToString(), call.Id);
         Assert.Equal("Spring", call.CampaignName);
 
         // The list carries the same names (a dashboard's list shows them; it has no other source for them).
-        var listed = Assert.Single((await _service.ListCallsAsync(new ListCallsRequest(), Context(_clientKey))).Calls, c => c.Id == callId.ToString());
+        var listed = Assert.Single((await _service.ListCallsAsync(new ListCallsRequest(), Context(_clientKey, "ListCalls"))).Calls, c => c.Id == callId.ToString());
         Assert.Equal("Spring", listed.CampaignName);
         Assert.Equal(call.TrackingNumberName, listed.TrackingNumberName);
         Assert.Equal("Ann Smith", call.CallerName);
@@ -98,12 +100,12 @@ public sealed class CallsServiceTests(PostgresServer server) : IClassFixture<Pos
         Assert.Equal(Timestamp.FromDateTimeOffset(EventsDatabase.T0.AddSeconds(65)), call.Events[3].Ended.EndedAt);
 
         // The agency sees its client's call; an unrelated organisation's key does not, as if it did not exist.
-        Assert.Equal(callId.ToString(), (await _service.GetCallAsync(new GetCallRequest { CallId = callId.ToString() }, Context(_agencyKey))).Id);
+        Assert.Equal(callId.ToString(), (await _service.GetCallAsync(new GetCallRequest { CallId = callId.ToString() }, Context(_agencyKey, "GetCall"))).Id);
         var otherKey = await _db.KeyAsync("Other");
-        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<GrpcException>(() => _service.GetCallAsync(new GetCallRequest { CallId = callId.ToString() }, Context(otherKey)))).Status);
-        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<GrpcException>(() => _service.GetCallAsync(new GetCallRequest { CallId = Guid.NewGuid().ToString() }, Context(_clientKey)))).Status);
-        Assert.Equal(StatusCode.InvalidArgument, (await Assert.ThrowsAsync<GrpcException>(() => _service.GetCallAsync(new GetCallRequest { CallId = "42" }, Context(_clientKey)))).Status);
-        Assert.Equal(StatusCode.Unauthenticated, (await Assert.ThrowsAsync<GrpcException>(() => _service.GetCallAsync(new GetCallRequest { CallId = callId.ToString() }, Context(null)))).Status);
+        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<GrpcException>(() => _service.GetCallAsync(new GetCallRequest { CallId = callId.ToString() }, Context(otherKey, "GetCall")))).Status);
+        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<GrpcException>(() => _service.GetCallAsync(new GetCallRequest { CallId = Guid.NewGuid().ToString() }, Context(_clientKey, "GetCall")))).Status);
+        Assert.Equal(StatusCode.InvalidArgument, (await Assert.ThrowsAsync<GrpcException>(() => _service.GetCallAsync(new GetCallRequest { CallId = "42" }, Context(_clientKey, "GetCall")))).Status);
+        Assert.Equal(StatusCode.Unauthenticated, (await Assert.ThrowsAsync<GrpcException>(() => _service.GetCallAsync(new GetCallRequest { CallId = callId.ToString() }, Context(null, "GetCall")))).Status);
     }
 
     [Fact]
@@ -122,7 +124,7 @@ public sealed class CallsServiceTests(PostgresServer server) : IClassFixture<Pos
         var token = string.Empty;
         do
         {
-            var page = await _service.ListCallsAsync(new ListCallsRequest { OrganisationId = _db.Client.ToString(), PageSize = 2, PageToken = token }, Context(_agencyKey));
+            var page = await _service.ListCallsAsync(new ListCallsRequest { OrganisationId = _db.Client.ToString(), PageSize = 2, PageToken = token }, Context(_agencyKey, "ListCalls"));
             pages.Add([.. page.Calls.Select(c => c.Id)]);
             token = page.NextPageToken;
         }
@@ -131,16 +133,16 @@ public sealed class CallsServiceTests(PostgresServer server) : IClassFixture<Pos
         Assert.Equal(ids.AsEnumerable().Reverse().Select(id => id.ToString()), pages.SelectMany(p => p));
         Assert.Equal([2, 2, 1], pages.Select(p => p.Count));
 
-        var ann = await _service.ListCallsAsync(new ListCallsRequest { Text = "ann" }, Context(_clientKey));
+        var ann = await _service.ListCallsAsync(new ListCallsRequest { Text = "ann" }, Context(_clientKey, "ListCalls"));
         Assert.Equal(ids[3].ToString(), Assert.Single(ann.Calls).Id);
-        var byNumber = await _service.ListCallsAsync(new ListCallsRequest { Text = "0000002" }, Context(_clientKey));
+        var byNumber = await _service.ListCallsAsync(new ListCallsRequest { Text = "0000002" }, Context(_clientKey, "ListCalls"));
         Assert.Equal(ids[2].ToString(), Assert.Single(byNumber.Calls).Id);
-        Assert.Equal(4, (await _service.ListCallsAsync(new ListCallsRequest { Disposition = "in-progress" }, Context(_clientKey))).Calls.Count);
-        Assert.Equal(ids[0].ToString(), Assert.Single((await _service.ListCallsAsync(new ListCallsRequest { Disposition = "no-answer" }, Context(_clientKey))).Calls).Id);
-        Assert.Equal(6, (await _service.ListCallsAsync(new ListCallsRequest(), Context(_agencyKey))).Calls.Count);
-        Assert.Equal(2, (await _service.ListCallsAsync(new ListCallsRequest { StartedFrom = Timestamp.FromDateTimeOffset(EventsDatabase.T0.AddMinutes(3)), StartedBefore = Timestamp.FromDateTimeOffset(EventsDatabase.T0.AddMinutes(5)) }, Context(_clientKey))).Calls.Count);
+        Assert.Equal(4, (await _service.ListCallsAsync(new ListCallsRequest { Disposition = "in-progress" }, Context(_clientKey, "ListCalls"))).Calls.Count);
+        Assert.Equal(ids[0].ToString(), Assert.Single((await _service.ListCallsAsync(new ListCallsRequest { Disposition = "no-answer" }, Context(_clientKey, "ListCalls"))).Calls).Id);
+        Assert.Equal(6, (await _service.ListCallsAsync(new ListCallsRequest(), Context(_agencyKey, "ListCalls"))).Calls.Count);
+        Assert.Equal(2, (await _service.ListCallsAsync(new ListCallsRequest { StartedFrom = Timestamp.FromDateTimeOffset(EventsDatabase.T0.AddMinutes(3)), StartedBefore = Timestamp.FromDateTimeOffset(EventsDatabase.T0.AddMinutes(5)) }, Context(_clientKey, "ListCalls"))).Calls.Count);
 
-        async Task<StatusCode> Refused(ListCallsRequest request) => (await Assert.ThrowsAsync<GrpcException>(() => _service.ListCallsAsync(request, Context(_clientKey)))).Status;
+        async Task<StatusCode> Refused(ListCallsRequest request) => (await Assert.ThrowsAsync<GrpcException>(() => _service.ListCallsAsync(request, Context(_clientKey, "ListCalls")))).Status;
         Assert.Equal(StatusCode.NotFound, await Refused(new ListCallsRequest { OrganisationId = _db.Agency.ToString() }));
         Assert.Equal(StatusCode.InvalidArgument, await Refused(new ListCallsRequest { PageToken = "not-a-token" }));
         Assert.Equal(StatusCode.InvalidArgument, await Refused(new ListCallsRequest { PageSize = 501 }));
@@ -157,8 +159,8 @@ public sealed class CallsServiceTests(PostgresServer server) : IClassFixture<Pos
         await _db.Store.AddRecordingAsync(new RecordingReady(callId, _db.Client) { Path = "call.opus", DurationMs = 4000, Bytes = audio.Length, Codec = "opus", Channels = 2 }, CancellationToken.None);
         var withoutRecording = await _db.StartCallAsync(_db.Client);
 
-        var link = await _service.GetRecordingLinkAsync(new GetRecordingLinkRequest { CallId = callId.ToString(), ExpiresInSeconds = 120 }, Context(_clientKey));
-        Assert.StartsWith($"{_baseUrl.ToString().TrimEnd('/')}/recordings/{callId}?expires=", link.Url, StringComparison.Ordinal);
+        var link = await _service.GetRecordingLinkAsync(new GetRecordingLinkRequest { CallId = callId.ToString(), ExpiresInSeconds = 120 }, Context(_clientKey, "GetRecordingLink"));
+        Assert.StartsWith($"{_baseUrl.ToString().TrimEnd('/')}/recordings/{callId}?org={_db.Client}&expires=", link.Url, StringComparison.Ordinal);
         Assert.Equal(4000, link.DurationMs);
         Assert.Equal(audio.Length, link.Bytes);
         Assert.Equal("audio/ogg; codecs=opus", link.ContentType);
@@ -188,7 +190,7 @@ public sealed class CallsServiceTests(PostgresServer server) : IClassFixture<Pos
         // Another node (its own RecordingLinks over the same database) accepts the link too.
         var otherNode = new RecordingLinks(_db.DataSource, () => _baseUrl, _time, _db.Meters);
         var query = System.Web.HttpUtility.ParseQueryString(new Uri(link.Url).Query);
-        Assert.Equal(RecordingLinkCheck.Valid, await otherNode.CheckAsync(callId, query["expires"], query["sig"], CancellationToken.None));
+        Assert.Equal(RecordingLinkCheck.Valid, await otherNode.CheckAsync(callId.ToString("D"), query["org"], query["expires"], query["sig"], CancellationToken.None));
 
         var tamperedSignature = link.Url[..^2] + (link.Url[^2] == 'A' ? "BB" : "AA");
         var otherCall = link.Url.Replace(callId.ToString(), withoutRecording.ToString(), StringComparison.Ordinal);
@@ -202,21 +204,21 @@ public sealed class CallsServiceTests(PostgresServer server) : IClassFixture<Pos
         _time.Offset = TimeSpan.FromSeconds(121);
         await AssertForbiddenAsync(client, link.Url);
 
-        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<GrpcException>(() => _service.GetRecordingLinkAsync(new GetRecordingLinkRequest { CallId = withoutRecording.ToString() }, Context(_clientKey)))).Status);
-        Assert.Equal(StatusCode.InvalidArgument, (await Assert.ThrowsAsync<GrpcException>(() => _service.GetRecordingLinkAsync(new GetRecordingLinkRequest { CallId = callId.ToString(), ExpiresInSeconds = 30 }, Context(_clientKey)))).Status);
+        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<GrpcException>(() => _service.GetRecordingLinkAsync(new GetRecordingLinkRequest { CallId = withoutRecording.ToString() }, Context(_clientKey, "GetRecordingLink")))).Status);
+        Assert.Equal(StatusCode.InvalidArgument, (await Assert.ThrowsAsync<GrpcException>(() => _service.GetRecordingLinkAsync(new GetRecordingLinkRequest { CallId = callId.ToString(), ExpiresInSeconds = 30 }, Context(_clientKey, "GetRecordingLink")))).Status);
         var otherKey = await _db.KeyAsync("Other");
-        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<GrpcException>(() => _service.GetRecordingLinkAsync(new GetRecordingLinkRequest { CallId = callId.ToString() }, Context(otherKey)))).Status);
+        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<GrpcException>(() => _service.GetRecordingLinkAsync(new GetRecordingLinkRequest { CallId = callId.ToString() }, Context(otherKey, "GetRecordingLink")))).Status);
     }
 
     [Fact]
     public async Task GetTranscript_says_none_for_a_visible_call_and_not_found_otherwise()
     {
         var callId = await _db.StartCallAsync(_db.Client);
-        var transcript = await _service.GetTranscriptAsync(new GetTranscriptRequest { CallId = callId.ToString() }, Context(_clientKey));
+        var transcript = await _service.GetTranscriptAsync(new GetTranscriptRequest { CallId = callId.ToString() }, Context(_clientKey, "GetTranscript"));
         Assert.Equal("none", transcript.Status);
         Assert.Equal(callId.ToString(), transcript.CallId);
         Assert.Empty(transcript.Segments);
-        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<GrpcException>(() => _service.GetTranscriptAsync(new GetTranscriptRequest { CallId = Guid.NewGuid().ToString() }, Context(_clientKey)))).Status);
+        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<GrpcException>(() => _service.GetTranscriptAsync(new GetTranscriptRequest { CallId = Guid.NewGuid().ToString() }, Context(_clientKey, "GetTranscript")))).Status);
     }
 
     [Fact]
@@ -226,7 +228,7 @@ public sealed class CallsServiceTests(PostgresServer server) : IClassFixture<Pos
         var other = await _db.StartCallAsync(_db.Client, callerName: "Dora");
         var recordingId = await _db.ScalarAsync<Guid>($"INSERT INTO recordings (call_id, path, codec, channels) VALUES ('{callId}', '/nowhere.opus', 'opus', 2) RETURNING id");
         await _db.ScalarAsync<Guid>($"INSERT INTO transcription_jobs (call_id, recording_id) VALUES ('{callId}', '{recordingId}') RETURNING id");
-        Assert.Equal("pending", (await _service.GetTranscriptAsync(new GetTranscriptRequest { CallId = callId.ToString() }, Context(_clientKey))).Status);
+        Assert.Equal("pending", (await _service.GetTranscriptAsync(new GetTranscriptRequest { CallId = callId.ToString() }, Context(_clientKey, "GetTranscript"))).Status);
 
         var transcriptId = await _db.ScalarAsync<Guid>($"INSERT INTO transcripts (call_id, recording_id, status, language, full_text) VALUES ('{callId}', '{recordingId}', 'ready', 'en', 'hello I would like to book a plumber tomorrow') RETURNING id");
         await using (var segments = _db.DataSource.CreateCommand($"""
@@ -243,19 +245,19 @@ public sealed class CallsServiceTests(PostgresServer server) : IClassFixture<Pos
             await done.ExecuteNonQueryAsync();
         }
 
-        var transcript = await _service.GetTranscriptAsync(new GetTranscriptRequest { CallId = callId.ToString() }, Context(_clientKey));
+        var transcript = await _service.GetTranscriptAsync(new GetTranscriptRequest { CallId = callId.ToString() }, Context(_clientKey, "GetTranscript"));
         Assert.Equal(("done", "en"), (transcript.Status, transcript.Language));
         Assert.Equal([("caller", 200L, "I would like to book a plumber"), ("business", 1500L, "tomorrow works")], transcript.Segments.Select(s => (s.Speaker, s.StartMs, s.Text)));
-        Assert.Equal("none", (await _service.GetTranscriptAsync(new GetTranscriptRequest { CallId = other.ToString() }, Context(_clientKey))).Status);
+        Assert.Equal("none", (await _service.GetTranscriptAsync(new GetTranscriptRequest { CallId = other.ToString() }, Context(_clientKey, "GetTranscript"))).Status);
 
         // Words of the transcript (web-search syntax), not only the caller's number or name.
-        Assert.Equal(callId.ToString(), Assert.Single((await _service.ListCallsAsync(new ListCallsRequest { Text = "plumber" }, Context(_clientKey))).Calls).Id);
-        Assert.Equal(callId.ToString(), Assert.Single((await _service.ListCallsAsync(new ListCallsRequest { Text = "\"book a plumber\"" }, Context(_clientKey))).Calls).Id);
-        Assert.Empty((await _service.ListCallsAsync(new ListCallsRequest { Text = "electrician" }, Context(_clientKey))).Calls);
-        Assert.Equal(other.ToString(), Assert.Single((await _service.ListCallsAsync(new ListCallsRequest { Text = "dora" }, Context(_clientKey))).Calls).Id);
+        Assert.Equal(callId.ToString(), Assert.Single((await _service.ListCallsAsync(new ListCallsRequest { Text = "plumber" }, Context(_clientKey, "ListCalls"))).Calls).Id);
+        Assert.Equal(callId.ToString(), Assert.Single((await _service.ListCallsAsync(new ListCallsRequest { Text = "\"book a plumber\"" }, Context(_clientKey, "ListCalls"))).Calls).Id);
+        Assert.Empty((await _service.ListCallsAsync(new ListCallsRequest { Text = "electrician" }, Context(_clientKey, "ListCalls"))).Calls);
+        Assert.Equal(other.ToString(), Assert.Single((await _service.ListCallsAsync(new ListCallsRequest { Text = "dora" }, Context(_clientKey, "ListCalls"))).Calls).Id);
     }
 
-    private static ServerCallContext Context(string? key) => EventsDatabase.Context(key, "/calltracking.v1.Calls/Test");
+    private static ServerCallContext Context(string? key, string method) => EventsDatabase.Context(key, "/calltracking.v1.Calls/" + method);
 
     private static async Task AssertForbiddenAsync(HttpClient client, string url)
     {

@@ -134,10 +134,10 @@ withBrowser(async ({ newPage }) => {
   await audio.waitFor();
   // The engine's link names Http:PublicUrl (localhost); the page plays it from its own origin (127.0.0.1).
   assert.equal(links.length, 1);
-  assert.ok(links[0].url.startsWith(`${base.replace('127.0.0.1', 'localhost')}/recordings/${callId}?expires=`), links[0].url);
+  assert.ok(links[0].url.startsWith(`${base.replace('127.0.0.1', 'localhost')}/recordings/${callId}?org=`), links[0].url);
   assert.equal(links[0].contentType, 'audio/ogg; codecs=opus');
   const src = await audio.evaluate((element) => element.src);
-  assert.ok(src.startsWith(`${base}/recordings/${callId}?expires=`), src);
+  assert.ok(src.startsWith(`${base}/recordings/${callId}?org=`), src);
   assert.match(src, /&sig=[A-Za-z0-9_-]+$/);
   await page.waitForFunction(() => document.querySelector('[data-testid="call-recording"]').readyState >= 1);
   await screenshot(page, 'call-page');
