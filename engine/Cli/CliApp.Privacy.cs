@@ -1,6 +1,5 @@
 using System.CommandLine;
 using CallTracking.Engine.Privacy;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CallTracking.Engine.Cli;
 
@@ -46,7 +45,7 @@ public sealed partial class CliApp
         {
             return await Database(settings, configuration, async dataSource =>
             {
-                var toolkit = new PrivacyToolkit(dataSource, settings, path, ring, new LoggingAuditSink(NullLogger<LoggingAuditSink>.Instance), TimeProvider.System);
+                var toolkit = new PrivacyToolkit(dataSource, settings, path, ring, new AuditTrail(dataSource, TimeProvider.System), TimeProvider.System);
                 return await work(toolkit, output, error).ConfigureAwait(false);
             }, error, cancellationToken).ConfigureAwait(false);
         }

@@ -101,6 +101,10 @@ public sealed class OrganisationExit
         {
             var pending = new List<string>(await CallLinkedTables.ListAsync(_dataSource, "organisation_id", cancellationToken).ConfigureAwait(false));
             pending.Remove("data_removals");
+
+            // The audit trail is append-only (its trigger refuses deletes) and outlives the organisation: it is the
+            // record that the exit happened.
+            pending.Remove("audit_log");
             for (var pass = 0; pending.Count > 0; pass++)
             {
                 var failed = new List<string>();

@@ -46,7 +46,8 @@ public static class PrivacyServices
         services.AddSingleton<DataKeyStore>();
         services.AddSingleton<RecordingReader>();
         services.AddSingleton<TranscriptCipher>();
-        services.TryAddSingleton<IAuditSink, LoggingAuditSink>();
+        services.TryAddSingleton<AuditTrail>();
+        services.TryAddSingleton<IAuditSink>(services => services.GetRequiredService<AuditTrail>());
         services.AddSingleton(services => new DataDeletion(
             services.GetRequiredService<Npgsql.NpgsqlDataSource>(),
             services.GetRequiredService<EngineSettings>().DataPath,

@@ -270,7 +270,7 @@ public sealed class DataLifecycleTests(PostgresServer server, ITestOutputHelper 
     }
 
     private static RetentionSweeper Sweeper(PrivacyRig rig, TimeProvider time) => new(
-        new DataDeletion(rig.DataSource, rig.DataPath, new LoggingAuditSink(NullLogger<LoggingAuditSink>.Instance), time),
+        new DataDeletion(rig.DataSource, rig.DataPath, new AuditTrail(rig.DataSource, time), time),
         rig.DataSource,
         new RetentionOptions(TimeSpan.FromMinutes(10), BatchSize: 2),
         time,
