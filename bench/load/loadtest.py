@@ -14,6 +14,8 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 ENGINE = os.path.join(ROOT, ".artifacts/bin/CallTracking.Engine/release/calltracking.dll")
 NUMBER = "+15551230001"
 HZ = os.sysconf("SC_CLK_TCK")
+# The media workers (media-N) and, when recordings are encoded off the tick, their encoder threads (rec-enc-N).
+MEDIA_THREADS = ("media-", "rec-enc-")
 THRESHOLD = 0.5  # % late ticks, and % lost-or-late frames
 
 STATS = re.compile(r"Media stats: sessions (?P<sessions>[\d/]+); ticks (?P<ticks>\d+), late (?P<late>\d+), busy (?P<busy>\d+) ms, "
@@ -37,7 +39,7 @@ def cpu_seconds(pid):
 
 
 def thread_cpu_seconds(pid, prefix):
-    """utime+stime of the threads of a process whose names start with prefix (the media workers: "media-")."""
+    """utime+stime of the threads of a process whose names start with prefix (a string or a tuple of them)."""
     total = 0
     try:
         tids = os.listdir(f"/proc/{pid}/task")
@@ -142,10 +144,10 @@ def run_point(n, record, call_s, ramp_s, pcap, scenario, workdir, verbose, settl
         if window_end - window_start < 2:
             raise RuntimeError(f"call length {call_s} s leaves no steady window after a {ramp_done:.0f} s ramp")
         time.sleep(max(0, window_start - time.monotonic()))
-        e0, s0, m0, t0 = cpu_seconds(engine.pid), cpu_seconds(sipp.pid), thread_cpu_seconds(engine.pid, "media-"), time.monotonic()
+        e0, s0, m0, t0 = cpu_seconds(engine.pid), cpu_seconds(sipp.pid), thread_cpu_seconds(engine.pid, MEDIA_THREADS), time.monotonic()
         stats0 = stats_lines(log_path)
         time.sleep(max(0, window_end - time.monotonic()))
-        e1, s1, m1, t1 = cpu_seconds(engine.pid), cpu_seconds(sipp.pid), thread_cpu_seconds(engine.pid, "media-"), time.monotonic()
+        e1, s1, m1, t1 = cpu_seconds(engine.pid), cpu_seconds(sipp.pid), thread_cpu_seconds(engine.pid, MEDIA_THREADS), time.monotonic()
         stats1 = stats_lines(log_path)
         load = os.getloadavg()[0]
 
@@ -242,7 +244,7 @@ def main():
     print("# lost+late frames % = RTP packets the engine's receive statistics count lost (sequence gaps) or late (after playout) /"
           " packets expected, over every call of the point", flush=True)
     print("# CPU % = utime+stime from /proc/<pid>/stat over the same window, 100 % = one core; CPU %/call = engine CPU % / N;"
-          " media threads = the engine's media-N workers alone (/proc/<pid>/task/*/stat)", flush=True)
+          " media threads = the engine's media-N workers and rec-enc-N recording encoders alone (/proc/<pid>/task/*/stat)", flush=True)
     print(HEADER, flush=True)
     best, best_frames = {}, {}
     if args.idle_seconds > 0:
