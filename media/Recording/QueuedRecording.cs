@@ -6,8 +6,10 @@ namespace CallTracking.Media.Recording;
 /// consumer) encodes and writes it through the <see cref="CallRecorder"/> it alone touches from then on. Encoding
 /// was most of a recorded call's tick (libopus ≈ 50 µs a frame against ≈ 8 µs for everything else a relayed call
 /// costs), so moving it off the 20 ms schedule keeps ticks short and on time: a slow encode delays only the file.
-/// Lock-free single-producer/single-consumer (head and tail published with <see cref="Volatile"/>); allocates
-/// nothing per frame.
+/// Single-producer/single-consumer ring (head and tail published with <see cref="Volatile"/>); when the encoder
+/// thread falls half a ring behind, the worker takes the (otherwise uncontended) encoding lock and encodes the
+/// backlog in its tick, so a starved encoder thread costs late ticks, as in-tick encoding did, not lost audio.
+/// Allocates nothing per frame.
 /// </summary>
 public sealed class QueuedRecording : IRecordingSink
 {
@@ -32,6 +34,9 @@ public sealed class QueuedRecording : IRecordingSink
     private bool _completed;
 
     private Action<CallRecorder>? _onCompleted;
+
+    // Held by whichever thread encodes: the encoder thread, or the worker helping when the encoder has fallen behind.
+    private readonly Lock _encoding = new();
 
     /// <param name="recorder">The recording; from now on only the encoder thread calls it.</param>
     /// <param name="capacityFrames">Frames the ring holds (rounded up to a power of two).</param>
@@ -68,6 +73,20 @@ public sealed class QueuedRecording : IRecordingSink
         }
 
         long tail = _tail;
+        if (tail - Volatile.Read(ref _head) > _mask / 2 && _encoding.TryEnter())
+        {
+            // The encoder thread is half a ring behind (it gets too little CPU on a loaded machine): the worker
+            // encodes the backlog itself, as it did before encoding moved off the tick, rather than lose audio.
+            try
+            {
+                EncodeQueued();
+            }
+            finally
+            {
+                _encoding.Exit();
+            }
+        }
+
         if (tail - Volatile.Read(ref _head) > _mask)
         {
             // The encoder is more than the ring behind (the machine is overloaded): this frame becomes silence
@@ -106,23 +125,18 @@ public sealed class QueuedRecording : IRecordingSink
     {
         // Read the request before the tail: every frame written before it is then seen below.
         bool complete = Volatile.Read(ref _completeRequested);
-        long tail = Volatile.Read(ref _tail);
-        long head = _head;
-        while (head < tail)
+        lock (_encoding)
         {
-            if (Error is null)
-            {
-                Encode((int)(head & _mask));
-            }
-
-            head++;
-            Volatile.Write(ref _head, head);
+            EncodeQueued();
         }
 
         if (!complete)
         {
             return false;
         }
+
+        // The worker writes no more frames once completion is requested, so nothing else takes the lock from here.
+        EncodeQueued();
 
         if (Error is null)
         {
@@ -145,6 +159,22 @@ public sealed class QueuedRecording : IRecordingSink
         Volatile.Write(ref _completed, true);
         _onCompleted?.Invoke(_recorder);
         return true;
+    }
+
+    private void EncodeQueued()
+    {
+        long tail = Volatile.Read(ref _tail);
+        long head = _head;
+        while (head < tail)
+        {
+            if (Error is null)
+            {
+                Encode((int)(head & _mask));
+            }
+
+            head++;
+            Volatile.Write(ref _head, head);
+        }
     }
 
     private void Encode(int slot)

@@ -18,6 +18,7 @@ public sealed class RecordingEncoderThread : IDisposable
     private readonly Thread _thread;
     private volatile bool _stopping;
     private int _count;
+    private long _droppedFrames;
 
     /// <param name="name">The thread's name (shown by ps, top, perf).</param>
     public RecordingEncoderThread(string name)
@@ -36,6 +37,9 @@ public sealed class RecordingEncoderThread : IDisposable
         Interlocked.Increment(ref _count);
         _added.Enqueue(recording);
     }
+
+    /// <summary>Frames of completed recordings that were dropped (as silence) because this thread fell behind.</summary>
+    public long DroppedFrames => Interlocked.Read(ref _droppedFrames);
 
     /// <summary>New frames are queued (the worker finished a tick).</summary>
     public void Wake() => _wake.Set();
@@ -65,6 +69,7 @@ public sealed class RecordingEncoderThread : IDisposable
                 bool done = _recordings[i].Drain();
                 if (done)
                 {
+                    Interlocked.Add(ref _droppedFrames, _recordings[i].DroppedFrames);
                     _recordings[i] = _recordings[^1];
                     _recordings.RemoveAt(_recordings.Count - 1);
                     Interlocked.Decrement(ref _count);

@@ -120,6 +120,7 @@ public sealed partial class MediaSession
                 (encoder as IDisposable)?.Dispose();
             }
 
+            _dependencies.Metrics.RecordingDropped(queued.DroppedFrames);
             var error = queued.Error is null ? _recordingError : $"cannot write {_recordingPath}: {queued.Error.Message}";
             Report(duration, bytes, paused, error);
         });

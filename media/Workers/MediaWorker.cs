@@ -68,6 +68,9 @@ public sealed class MediaWorker : IDisposable
     /// </summary>
     internal RecordingEncoderThread? RecordingEncoder => _encoder;
 
+    /// <summary>Recorded frames the encoder thread fell too far behind for (recorded as silence), over ended calls.</summary>
+    public long RecordingFramesDropped => _encoder?.DroppedFrames ?? 0;
+
     public void Start()
     {
         _encoder = new RecordingEncoderThread($"rec-enc-{Index}");

@@ -81,6 +81,26 @@ public sealed class QueuedRecordingTests
     }
 
     [Fact]
+    public void A_worker_whose_encoder_thread_falls_half_a_ring_behind_encodes_the_backlog_itself_and_drops_nothing()
+    {
+        using var output = new MemoryStream();
+        using var encoder = new OpusRecordingEncoder();
+        var recorder = new CallRecorder(output, encoder, Clock, serialNumber: 7);
+        var queued = new QueuedRecording(recorder, capacityFrames: 4);
+        short[] frame = Signals.Tone(440, 8000, TimeSpan.FromMilliseconds(20));
+
+        // No encoder thread drains it at all.
+        for (int i = 0; i < 50; i++)
+        {
+            queued.WriteFrame(frame, default);
+        }
+
+        Assert.Equal(0, queued.DroppedFrames);
+        Assert.InRange(queued.Backlog, 1, 4);
+        Assert.Equal(TimeSpan.FromMilliseconds(20 * (50 - queued.Backlog)), recorder.Duration);
+    }
+
+    [Fact]
     public void Frames_the_encoder_is_too_far_behind_for_are_dropped_and_recorded_as_silence_so_the_length_holds()
     {
         using var output = new MemoryStream();
@@ -89,10 +109,29 @@ public sealed class QueuedRecordingTests
         var queued = new QueuedRecording(recorder, capacityFrames: 4);
         short[] frame = Signals.Tone(440, 8000, TimeSpan.FromMilliseconds(20));
 
-        // No encoder thread drains it: four frames fit, two are dropped, and the worker never blocks.
-        for (int i = 0; i < 6; i++)
+        // The encoding lock is held elsewhere (an encoder thread in the middle of a long encode), so the worker
+        // cannot help: four frames fit, two are dropped, and the worker never blocks.
+        using (var busy = new ManualResetEventSlim())
+        using (var release = new ManualResetEventSlim())
         {
-            queued.WriteFrame(frame, default);
+            var holder = new Thread(() =>
+            {
+                var field = typeof(QueuedRecording).GetField("_encoding", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+                lock ((Lock)field.GetValue(queued)!)
+                {
+                    busy.Set();
+                    release.Wait();
+                }
+            });
+            holder.Start();
+            busy.Wait();
+            for (int i = 0; i < 6; i++)
+            {
+                queued.WriteFrame(frame, default);
+            }
+
+            release.Set();
+            holder.Join();
         }
 
         Assert.Equal(2, queued.DroppedFrames);
@@ -108,7 +147,8 @@ public sealed class QueuedRecordingTests
     [Fact]
     public void Queuing_a_frame_on_the_worker_allocates_nothing()
     {
-        using var output = new MemoryStream();
+        // Room for every page up front: a growing MemoryStream would be the test's allocation, not the recorder's.
+        using var output = new MemoryStream(1 << 20);
         using var encoder = new OpusRecordingEncoder();
         var queued = new QueuedRecording(new CallRecorder(output, encoder, Clock, serialNumber: 7), capacityFrames: 8);
         short[] frame = Signals.Tone(440, 8000, TimeSpan.FromMilliseconds(20));
@@ -119,7 +159,7 @@ public sealed class QueuedRecordingTests
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 100; i++)
         {
-            // The ring fills after eight: the rest take the overload path, which must not allocate either.
+            // The ring fills after eight: from then on the worker encodes the backlog itself, which must not allocate either.
             queued.WriteFrame(frame, frame);
         }
 
