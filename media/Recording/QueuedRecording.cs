@@ -77,9 +77,11 @@ public sealed class QueuedRecording : IRecordingSink
         {
             // The encoder thread is half a ring behind (it gets too little CPU on a loaded machine): the worker
             // encodes the backlog itself, as it did before encoding moved off the tick, rather than lose audio.
+            // Two frames a tick: the backlog shrinks while one tick carries at most two encodes per call, not a
+            // burst of half a ring for every lagging call at once.
             try
             {
-                EncodeQueued();
+                EncodeQueued(2);
             }
             finally
             {
@@ -127,7 +129,7 @@ public sealed class QueuedRecording : IRecordingSink
         bool complete = Volatile.Read(ref _completeRequested);
         lock (_encoding)
         {
-            EncodeQueued();
+            EncodeQueued(long.MaxValue);
         }
 
         if (!complete)
@@ -136,7 +138,7 @@ public sealed class QueuedRecording : IRecordingSink
         }
 
         // The worker writes no more frames once completion is requested, so nothing else takes the lock from here.
-        EncodeQueued();
+        EncodeQueued(long.MaxValue);
 
         if (Error is null)
         {
@@ -161,10 +163,15 @@ public sealed class QueuedRecording : IRecordingSink
         return true;
     }
 
-    private void EncodeQueued()
+    private void EncodeQueued(long most)
     {
-        long tail = Volatile.Read(ref _tail);
         long head = _head;
+        long tail = Volatile.Read(ref _tail);
+        if (tail - head > most)
+        {
+            tail = head + most;
+        }
+
         while (head < tail)
         {
             if (Error is null)
