@@ -22,6 +22,12 @@ internal static class Program
             return;
         }
 
+        if (args is ["opus-probe", _, ..])
+        {
+            Environment.ExitCode = Media.OpusCeiling.Probe(args);
+            return;
+        }
+
         if (args is ["opus-ceiling", ..])
         {
             Environment.ExitCode = Media.OpusCeiling.Run(args);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using CallTracking.Media.Codecs.Opus;
 using CallTracking.Media.Recording;
 using CallTracking.Tests.Media.Codecs;
 
@@ -7,7 +8,7 @@ namespace CallTracking.Bench.Media;
 
 /// <summary>
 /// The ceiling libopus alone sets on recorded calls: one thread encodes 20 ms frames with the recorder's own
-/// encoder (<see cref="OpusRecordingEncoder"/>: 8 kHz stereo, 32 kbit/s, complexity 5, VOIP) back to back for a
+/// encoder (<see cref="OpusRecordingEncoder"/>: 8 kHz stereo, 48 kbit/s, complexity 5, CELT) back to back for a
 /// few seconds; streams encoded in real time per core = 20 ms / mean encode time. Run by bench/load/run
 /// (<c>dotnet calltracking-bench.dll opus-ceiling [seconds]</c>); prints one <c>key=value</c> line per signal.
 /// </summary>
@@ -15,6 +16,43 @@ internal static class OpusCeiling
 {
     private const int FrameSamples = 160;
     private const int Frames = 50 * 10;
+
+    /// <summary>
+    /// <c>opus-probe &lt;pcap&gt; [seconds] [paced ticks] [encoders per thread]</c>: the diagnosis rows (thread CPU time per
+    /// frame: one thread or one per core, hot loop or paced like a worker; stereo as recorded now, mono per channel).
+    /// </summary>
+    public static int Probe(string[] args)
+    {
+        var pcap = args[1];
+        var seconds = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 3;
+        var ticks = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 250;
+        var perThread = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 100;
+        var stereo = CallerOnlyFromPcap(pcap);
+        var mono = new short[stereo.Length / 2];
+        for (var i = 0; i < mono.Length; i++)
+        {
+            mono[i] = stereo[2 * i];
+        }
+
+        var silence = new short[mono.Length];
+        var cores = Environment.ProcessorCount;
+        OpusEncoder Stereo() => new(8000, 2, OpusRecordingEncoder.Application, OpusRecordingEncoder.Bitrate, OpusRecordingEncoder.Complexity);
+        OpusEncoder Mono() => new(8000, 1, OpusRecordingEncoder.Application, 32_000, OpusRecordingEncoder.Complexity);
+        foreach (var (name, create, pcm) in new (string, Func<OpusEncoder>, short[])[]
+        {
+            ("stereo_caller_only", Stereo, stereo),
+            ("mono_caller", Mono, mono),
+            ("mono_silence", Mono, silence),
+        })
+        {
+            Console.WriteLine(EncoderProbe.Line(name, 1, 1, "loop", EncoderProbe.Run(create, pcm, 1, 1, seconds, 0)));
+            Console.WriteLine(EncoderProbe.Line(name, cores, 1, "loop", EncoderProbe.Run(create, pcm, cores, 1, seconds, 0)));
+            Console.WriteLine(EncoderProbe.Line(name, cores, perThread, "loop", EncoderProbe.Run(create, pcm, cores, perThread, seconds, 0)));
+            Console.WriteLine(EncoderProbe.Line(name, cores, perThread, "paced", EncoderProbe.Run(create, pcm, cores, perThread, seconds, ticks)));
+        }
+
+        return 0;
+    }
 
     public static int Run(string[] args)
     {
@@ -41,7 +79,23 @@ internal static class OpusCeiling
         // The audio the load test plays (bench/load/make_pcap.py), decoded from its µ-law, as the recorder sees it.
         if (args.Length > 2)
         {
-            Measure("load_pcap", CallerOnlyFromPcap(args[2]), seconds, 1);
+            var loadPcap = CallerOnlyFromPcap(args[2]);
+            Measure("load_pcap", loadPcap, seconds, 1);
+
+            // The ceiling bench/load/run compares with: every core encoding at once (one thread per core, each with its
+            // own encoder, thread CPU time), since "per core" on a shared 2-core machine must not assume the other
+            // core idle (one thread × cores would flatter a turbo clock and an unshared cache).
+            var cores = Environment.ProcessorCount;
+            var all = EncoderProbe.Run(
+                () => new OpusEncoder(8000, 2, OpusRecordingEncoder.Application, OpusRecordingEncoder.Bitrate, OpusRecordingEncoder.Complexity),
+                loadPcap,
+                cores,
+                1,
+                seconds,
+                0);
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"opus_ceiling signal=load_pcap_all_cores threads={cores} frames={all.Frames} wall_s={all.WallSeconds:F2} cpu_s={all.CpuSeconds:F2} encode_us={all.MicrosecondsPerFrame:F1} streams_per_core={all.StreamsPerCore:F0}"));
         }
 
         return 0;

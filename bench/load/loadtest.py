@@ -14,6 +14,8 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 ENGINE = os.path.join(ROOT, ".artifacts/bin/CallTracking.Engine/release/calltracking.dll")
 NUMBER = "+15551230001"
 HZ = os.sysconf("SC_CLK_TCK")
+# The media workers (media-N) and, when recordings are encoded off the tick, their encoder threads (rec-enc-N).
+MEDIA_THREADS = ("media-", "rec-enc-")
 THRESHOLD = 0.5  # % late ticks, and % lost-or-late frames
 
 STATS = re.compile(r"Media stats: sessions (?P<sessions>[\d/]+); ticks (?P<ticks>\d+), late (?P<late>\d+), busy (?P<busy>\d+) ms, "
@@ -36,6 +38,25 @@ def cpu_seconds(pid):
         return None
 
 
+def thread_cpu_seconds(pid, prefix):
+    """utime+stime of the threads of a process whose names start with prefix (a string or a tuple of them)."""
+    total = 0
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except FileNotFoundError:
+        return None
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                text = f.read()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if text[text.index("(") + 1:text.rindex(")")].startswith(prefix):
+            fields = text.rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / HZ
+
+
 def stats_lines(log_path):
     out = []
     with open(log_path, errors="replace") as f:
@@ -44,6 +65,7 @@ def stats_lines(log_path):
             if m:
                 d = {k: (v if k == "sessions" else float(v)) for k, v in m.groupdict().items()}
                 d["t"] = line[:23]
+                d["line"] = line
                 out.append(d)
     return out
 
@@ -57,8 +79,10 @@ def wait_for(predicate, seconds, step=0.1):
     return predicate()
 
 
-def run_point(n, record, call_s, ramp_s, pcap, scenario, workdir, verbose):
+def run_point(n, record, call_s, ramp_s, pcap, scenario, workdir, verbose, settle_s=2):
     point = tempfile.mkdtemp(prefix=f"n{n}-{'rec' if record else 'relay'}-", dir=workdir)
+    # The engine's embedded PostgreSQL runs as the 'postgres' user, who must be able to enter every folder above its data.
+    os.chmod(point, 0o755)
     sip_port = free_port()
     # A generous RTP range of our own: 2 ports a call, plus room for ports other programs hold.
     base = 40000 + (free_port() % 8) * 3000
@@ -94,7 +118,7 @@ def run_point(n, record, call_s, ramp_s, pcap, scenario, workdir, verbose):
             time.sleep(call_s)
             e1, t1, b = cpu_seconds(engine.pid), time.monotonic(), stats_lines(log_path)[-1]
             ticks = b["ticks"] - a["ticks"]
-            result.update(engine_cpu=100 * (e1 - e0) / (t1 - t0), sipp_cpu=0.0, ticks=ticks, late_pct=100 * (b["late"] - a["late"]) / ticks,
+            result.update(engine_cpu=100 * (e1 - e0) / (t1 - t0), media_cpu=float("nan"), sipp_cpu=0.0, ticks=ticks, late_pct=100 * (b["late"] - a["late"]) / ticks,
                           worker_busy_pct=100 * (b["busy"] - a["busy"]) / (ticks * 20), max_tick_ms=b["max"], sessions=b["sessions"],
                           lost_pct=0.0, rx_of_sent_pct=float("nan"), sipp_rc=0, load=os.getloadavg()[0], recorded="-")
             return result
@@ -112,17 +136,19 @@ def run_point(n, record, call_s, ramp_s, pcap, scenario, workdir, verbose):
         started = time.monotonic()
         sipp = subprocess.Popen(sipp_cmd, stdout=sipp_out, stderr=subprocess.STDOUT, cwd=point)
 
-        # Steady state: every call is up (ramp done + 2 s) until 2 s before the first call hangs up.
+        # Steady state: every call is up and the JIT has tiered the media path up (ramp done + settle_s) until 1 s
+        # before the first call hangs up. A window that starts right after the ramp also counts the .NET tiered
+        # compiler's thread (measured: 20-30 % of a core for the first ~10 s under load), which is start-up, not calls.
         ramp_done = n / rate
-        window_start = started + ramp_done + 2
+        window_start = started + ramp_done + settle_s
         window_end = started + call_s - 1
         if window_end - window_start < 2:
             raise RuntimeError(f"call length {call_s} s leaves no steady window after a {ramp_done:.0f} s ramp")
         time.sleep(max(0, window_start - time.monotonic()))
-        e0, s0, t0 = cpu_seconds(engine.pid), cpu_seconds(sipp.pid), time.monotonic()
+        e0, s0, m0, t0 = cpu_seconds(engine.pid), cpu_seconds(sipp.pid), thread_cpu_seconds(engine.pid, MEDIA_THREADS), time.monotonic()
         stats0 = stats_lines(log_path)
         time.sleep(max(0, window_end - time.monotonic()))
-        e1, s1, t1 = cpu_seconds(engine.pid), cpu_seconds(sipp.pid), time.monotonic()
+        e1, s1, m1, t1 = cpu_seconds(engine.pid), cpu_seconds(sipp.pid), thread_cpu_seconds(engine.pid, MEDIA_THREADS), time.monotonic()
         stats1 = stats_lines(log_path)
         load = os.getloadavg()[0]
 
@@ -137,6 +163,7 @@ def run_point(n, record, call_s, ramp_s, pcap, scenario, workdir, verbose):
 
         wall = t1 - t0
         result["engine_cpu"] = 100 * (e1 - e0) / wall
+        result["media_cpu"] = 100 * (m1 - m0) / wall if m0 is not None and m1 is not None else float("nan")
         result["sipp_cpu"] = 100 * (s1 - s0) / wall if s0 is not None and s1 is not None else float("nan")
         # Ticks and late ticks between the last stats line before the window and the last one inside it.
         a, b = stats0[-1], stats1[-1]
@@ -152,13 +179,16 @@ def run_point(n, record, call_s, ramp_s, pcap, scenario, workdir, verbose):
         result["rx"], result["lost"], result["rlate"] = final["rx"], final["lost"], final["rlate"]
         result["ended"] = final["ended"]
         result["rx_of_sent_pct"] = 100 * final["rx"] / expected
+        # Frames the recording encoder threads fell too far behind for (written as silence); absent from older engines.
+        m = re.search(r"recording frames dropped (\d+)", final.get("line", ""))
+        result["dropped"] = int(m.group(1)) if m else 0
         result["lost_pct"] = 100 * (final["lost"] + final["rlate"]) / (final["rx"] + final["lost"]) if final["rx"] else float("nan")
         result["sipp_rc"] = sipp_rc
         result["load"] = load
         if record:
             files = glob.glob(os.path.join(point, "data", "recordings", "**", "*.opus"), recursive=True)
             good = [f for f in files if os.path.getsize(f) > 4000]
-            result["recorded"] = f"{len(good)}/{n}"
+            result["recorded"] = f"{len(good)}/{n}" + (f" ({result['dropped']} frames dropped)" if result["dropped"] else "")
         else:
             result["recorded"] = "off"
         return result
@@ -185,13 +215,14 @@ def fmt_row(r):
     frames_ok, ticks_ok = verdict(r)
     ok = "PASS" if frames_ok and ticks_ok else ("frames ok, ticks late" if frames_ok else "FAIL")
     per_call = r["engine_cpu"] / r["n"] if r["n"] else float("nan")
-    return (f"| {r['n']:>5} | {'on ' if r['record'] else 'off'} | {r['engine_cpu']:6.1f} | {per_call:6.3f} | {r['sipp_cpu']:6.1f} "
+    media_per_call = r["media_cpu"] / r["n"] if r["n"] else float("nan")
+    return (f"| {r['n']:>5} | {'on ' if r['record'] else 'off'} | {r['engine_cpu']:6.1f} | {per_call:6.3f} | {media_per_call:6.3f} | {r['sipp_cpu']:6.1f} "
             f"| {r['worker_busy_pct']:5.1f} | {r['max_tick_ms']:6.2f} | {r['late_pct']:6.2f} | {r['lost_pct']:6.2f} | {r['rx_of_sent_pct']:6.1f} "
             f"| {r['recorded']:>9} | {r['sipp_rc']:>4} | {r['load']:4.1f} | {ok} |")
 
 
-HEADER = ("|     N | rec | engine CPU % of 1 core | CPU %/call | sipp CPU % | worker busy % | max tick ms | late ticks % | lost+late frames % | RTP rx % of sent | recorded OK | sipp rc | load1 | <0.5% |\n"
-          "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+HEADER = ("|     N | rec | engine CPU % of 1 core | CPU %/call | media threads CPU %/call | sipp CPU % | worker busy % | max tick ms | late ticks % | lost+late frames % | RTP rx % of sent | recorded OK | sipp rc | load1 | <0.5% |\n"
+          "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
 
 
 def main():
@@ -200,12 +231,14 @@ def main():
     p.add_argument("--modes", default="on,off")
     p.add_argument("--call-seconds", type=float, default=20)
     p.add_argument("--ramp-seconds", type=float, default=5)
+    p.add_argument("--settle-seconds", type=float, default=8, help="after the ramp, before the CPU window opens (JIT tier-up)")
     p.add_argument("--opus-streams-per-core", type=float, help="the libopus ceiling measured by `opus-ceiling`, to compare with")
     p.add_argument("--idle-seconds", type=float, default=10, help="measure an idle engine first (0: skip)")
     p.add_argument("--keep", action="store_true", help="keep each point's folder (logs, recordings)")
     args = p.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="calltracking-load-")
+    os.chmod(workdir, 0o755)
     pcap = os.path.join(workdir, "caller.pcap")
     subprocess.run([sys.executable, os.path.join(HERE, "make_pcap.py"), pcap, str(args.call_seconds)], check=True)
     scenario = os.path.join(HERE, "uac_pcmu_play.xml")
@@ -214,7 +247,8 @@ def main():
     print("# late ticks % = worker ticks that started >10 ms after their time / all worker ticks, in the window where all N calls are up", flush=True)
     print("# lost+late frames % = RTP packets the engine's receive statistics count lost (sequence gaps) or late (after playout) /"
           " packets expected, over every call of the point", flush=True)
-    print("# CPU % = utime+stime from /proc/<pid>/stat over the same window, 100 % = one core; CPU %/call = engine CPU % / N", flush=True)
+    print("# CPU % = utime+stime from /proc/<pid>/stat over the same window, 100 % = one core; CPU %/call = engine CPU % / N;"
+          " media threads = the engine's media-N workers and rec-enc-N recording encoders alone (/proc/<pid>/task/*/stat)", flush=True)
     print(HEADER, flush=True)
     best, best_frames = {}, {}
     if args.idle_seconds > 0:
@@ -225,7 +259,7 @@ def main():
         misses = 0
         for n in [int(x) for x in args.points.split(",")]:
             try:
-                r = run_point(n, record, args.call_seconds, args.ramp_seconds, pcap, scenario, workdir, args.keep)
+                r = run_point(n, record, args.call_seconds, args.ramp_seconds, pcap, scenario, workdir, args.keep, args.settle_seconds)
             except Exception as e:  # one broken point must not hide the others' figures
                 print(f"| {n:>5} | {mode} | error: {e} |", flush=True)
                 break

@@ -171,7 +171,7 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
             while (await timer.WaitForNextTickAsync(_statsStopping.Token).ConfigureAwait(false))
             {
                 var workers = _media.Workers;
-                long ticks = 0, late = 0;
+                long ticks = 0, late = 0, dropped = 0;
                 var busy = TimeSpan.Zero;
                 var maxTick = TimeSpan.Zero;
                 var sessions = new int[workers.Count];
@@ -181,6 +181,7 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
                     sessions[i] = worker.Count;
                     ticks += worker.Ticks;
                     late += worker.LateTicks;
+                    dropped += worker.RecordingFramesDropped;
                     busy += worker.BusyTime;
                     var max = worker.TakeMaxTickDuration();
                     maxTick = max > maxTick ? max : maxTick;
@@ -195,7 +196,8 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
                     Interlocked.Read(ref _endedSessions),
                     Interlocked.Read(ref _endedPacketsReceived),
                     Interlocked.Read(ref _endedPacketsLost),
-                    Interlocked.Read(ref _endedPacketsLate));
+                    Interlocked.Read(ref _endedPacketsLate),
+                    dropped);
             }
         }
         catch (OperationCanceledException)
@@ -264,8 +266,8 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Media: RTP ports {PortRange}, {Workers} workers, recordings {Recordings}")]
     private partial void LogMedia(string portRange, int workers, string recordings);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Media stats: sessions {SessionsPerWorker}; ticks {Ticks}, late {LateTicks}, busy {BusyMs:F0} ms, max tick {MaxTickMs:F2} ms; ended sessions {EndedSessions}: RTP {PacketsReceived} received, {PacketsLost} lost, {PacketsLate} late")]
-    private partial void LogMediaStats(string sessionsPerWorker, long ticks, long lateTicks, double busyMs, double maxTickMs, long endedSessions, long packetsReceived, long packetsLost, long packetsLate);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Media stats: sessions {SessionsPerWorker}; ticks {Ticks}, late {LateTicks}, busy {BusyMs:F0} ms, max tick {MaxTickMs:F2} ms; ended sessions {EndedSessions}: RTP {PacketsReceived} received, {PacketsLost} lost, {PacketsLate} late; recording frames dropped {RecordingFramesDropped}")]
+    private partial void LogMediaStats(string sessionsPerWorker, long ticks, long lateTicks, double busyMs, double maxTickMs, long endedSessions, long packetsReceived, long packetsLost, long packetsLate, long recordingFramesDropped);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Handling media event {Kind} of session {SessionId} failed")]
     private partial void LogMediaEventFailed(Exception exception, MediaEventKind kind, long sessionId);

@@ -15,6 +15,7 @@ public sealed class MediaMetrics
     private readonly Counter<long> _lateTicks;
     private readonly Counter<long> _recordingLate;
     private readonly Counter<long> _relayDropped;
+    private readonly Counter<long> _recordingDropped;
     private readonly Histogram<double> _tickDuration;
 
     public MediaMetrics(Meter meter)
@@ -27,6 +28,7 @@ public sealed class MediaMetrics
         _recordingFailures = meter.CreateCounter<long>("calltracking.media.recordings.failed", "{recording}", "Recordings that could not be opened (disk full, permissions)");
         _recordingLate = meter.CreateCounter<long>("calltracking.media.recording.late", "{packet}", "Received packets that arrived after the recording had committed their time (more than 300 ms late) and are missing from it");
         _lateTicks = meter.CreateCounter<long>("calltracking.media.ticks.late", "{tick}", "Worker ticks that started more than 10 ms after their time");
+        _recordingDropped = meter.CreateCounter<long>("calltracking.media.recording.dropped", "{frame}", "Recorded 20 ms frames written as silence because the recording encoder thread fell more than 1.28 s behind");
         _relayDropped = meter.CreateCounter<long>("calltracking.media.dtmf.relay.dropped", "{event}", "Key presses not relayed to the bridged leg because its queue was full");
         _tickDuration = meter.CreateHistogram<double>("calltracking.media.tick.duration", "ms", "Time one worker tick took over all its calls");
     }
@@ -48,6 +50,14 @@ public sealed class MediaMetrics
         if (packets > 0)
         {
             _recordingLate.Add(packets);
+        }
+    }
+
+    public void RecordingDropped(long frames)
+    {
+        if (frames > 0)
+        {
+            _recordingDropped.Add(frames);
         }
     }
 

@@ -14,6 +14,9 @@ public sealed partial class MediaSession
 {
     private CallRecorder? _recorder;
     private RecordingTimeline? _timeline;
+
+    // Set when the worker runs its own thread: the recording is encoded on the worker's encoder thread.
+    private QueuedRecording? _queued;
     private bool _recordingPaused;
     private IOpusFrameEncoder? _recordingEncoder;
     private FileStream? _recordingFile;
@@ -41,7 +44,17 @@ public sealed partial class MediaSession
 
             _recordingEncoder = _dependencies.CreateRecordingEncoder();
             _recorder = new CallRecorder(output, _recordingEncoder, _dependencies.Time, _recordingSerial);
-            _timeline = new RecordingTimeline(_recorder);
+            if (Worker?.RecordingEncoder is { } encoderThread)
+            {
+                _queued = new QueuedRecording(_recorder);
+                _timeline = new RecordingTimeline(_queued);
+                encoderThread.Add(_queued);
+            }
+            else
+            {
+                _timeline = new RecordingTimeline(_recorder);
+            }
+
             _recordingPath = path;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -76,6 +89,17 @@ public sealed partial class MediaSession
         _tap?.Complete();
         _tap = null;
 
+        if (_queued is not null)
+        {
+            // The encoder thread finishes the file; the summary goes out from there once it is complete.
+            _timeline!.Flush();
+            _dependencies.Metrics.RecordingLate(_timeline.LatePackets);
+            FinishQueuedRecording(_queued, _recordingFile!, _recordingEncryption, _recordingEncoder);
+            Sockets.Dispose();
+            _releasePort();
+            return;
+        }
+
         var duration = TimeSpan.Zero;
         long bytes = 0;
         IReadOnlyList<(TimeSpan, TimeSpan)> paused = [];
@@ -96,6 +120,37 @@ public sealed partial class MediaSession
 
         Sockets.Dispose();
         _releasePort();
+        Report(duration, bytes, paused, _recordingError);
+    }
+
+    private void FinishQueuedRecording(QueuedRecording queued, FileStream file, EncryptingRecordingStream? encryption, IOpusFrameEncoder? encoder)
+    {
+        // Runs on the encoder thread; reads only what the worker no longer changes (the session has finished).
+        queued.Complete(recorder =>
+        {
+            var duration = recorder.Duration;
+            IReadOnlyList<(TimeSpan, TimeSpan)> paused = [.. recorder.PausedSpans.Select(s => (s.Start, s.End))];
+            long bytes = 0;
+            try
+            {
+                // The encrypted file's final chunk (its end marker) is written when its stream is disposed.
+                encryption?.Dispose();
+                bytes = file.Length;
+            }
+            finally
+            {
+                file.Dispose();
+                (encoder as IDisposable)?.Dispose();
+            }
+
+            _dependencies.Metrics.RecordingDropped(queued.DroppedFrames);
+            var error = queued.Error is null ? _recordingError : $"cannot write {_recordingPath}: {queued.Error.Message}";
+            Report(duration, bytes, paused, error);
+        });
+    }
+
+    private void Report(TimeSpan duration, long bytes, IReadOnlyList<(TimeSpan, TimeSpan)> paused, string? recordingError)
+    {
         var snapshot = _statistics.GetSnapshot();
         var summary = new MediaSummary(
             _recordingPath,
@@ -109,7 +164,7 @@ public sealed partial class MediaSession
             snapshot.Late,
             snapshot.Duplicates,
             _dtmfEvents,
-            _recordingError);
+            recordingError);
         if (!_events.TryWrite(new MediaEvent(Id, MediaEventKind.Stopped, Summary: summary)))
         {
             _dependencies.Metrics.EventDropped();

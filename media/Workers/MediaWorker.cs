@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CallTracking.Media.Recording;
 using CallTracking.Media.Sessions;
 
 namespace CallTracking.Media.Workers;
@@ -23,6 +24,7 @@ public sealed class MediaWorker : IDisposable
     private readonly MediaMetrics _metrics;
     private readonly CancellationTokenSource _stopping = new();
     private Thread? _thread;
+    private RecordingEncoderThread? _encoder;
     private int _count;
     private long _ticks;
     private long _lateTicks;
@@ -60,8 +62,18 @@ public sealed class MediaWorker : IDisposable
         _incoming.Enqueue(session);
     }
 
+    /// <summary>
+    /// The thread that encodes this worker's recordings once <see cref="Start"/> has run; null while tests drive
+    /// <see cref="Tick"/> themselves, and then recordings are encoded inside the tick.
+    /// </summary>
+    internal RecordingEncoderThread? RecordingEncoder => _encoder;
+
+    /// <summary>Recorded frames the encoder thread fell too far behind for (recorded as silence), over ended calls.</summary>
+    public long RecordingFramesDropped => _encoder?.DroppedFrames ?? 0;
+
     public void Start()
     {
+        _encoder = new RecordingEncoderThread($"rec-enc-{Index}");
         _thread = new Thread(Run) { IsBackground = true, Name = $"media-{Index}", Priority = ThreadPriority.AboveNormal };
         _thread.Start();
     }
@@ -111,6 +123,7 @@ public sealed class MediaWorker : IDisposable
 
             Tick(started);
             var took = _time.GetTimestamp() - started;
+            _encoder?.Wake();
             Volatile.Write(ref _busyTimestampTicks, _busyTimestampTicks + took);
             if (took > Volatile.Read(ref _maxTickTimestampTicks))
             {
@@ -156,6 +169,9 @@ public sealed class MediaWorker : IDisposable
     {
         _stopping.Cancel();
         _thread?.Join(TimeSpan.FromSeconds(5));
+
+        // After the worker: its last tick completed every session, and the encoder thread finishes their files.
+        _encoder?.Dispose();
         _stopping.Dispose();
     }
 }
