@@ -25,6 +25,8 @@ public static class AccessPolicy
 
     private static readonly Role[] Admins = [Role.AgencyAdmin, Role.OrgAdmin];
 
+    private static readonly Role[] Agency = [Role.AgencyAdmin];
+
     /// <summary>Endpoint → allowed roles.</summary>
     public static readonly FrozenDictionary<string, IReadOnlyList<Role>> Table = new Dictionary<string, IReadOnlyList<Role>>(StringComparer.Ordinal)
     {
@@ -58,6 +60,64 @@ public static class AccessPolicy
         ["POST /v1/calls/{id:guid}/recording/pause"] = Audio,
         ["POST /v1/calls/{id:guid}/recording/resume"] = Audio,
         ["GET /v1/audit"] = Admins,
+
+        // Privacy (issue 8): deleting data, retention, requests by caller number and an organisation's exit are the
+        // data controller's decisions, so administrators only; deleting an organisation is its agency's.
+        ["DELETE /v1/calls/{id:guid}"] = Admins,
+        ["DELETE /v1/calls/{id:guid}/recording"] = Admins,
+        ["DELETE /v1/calls/{id:guid}/transcript"] = Admins,
+        ["PUT /v1/organisations/{id:guid}/retention"] = Admins,
+        ["PUT /v1/campaigns/{id:guid}/retention"] = Admins,
+        ["GET /v1/subjects/{number}/calls"] = Admins,
+        ["GET /v1/subjects/{number}/export"] = Admins,
+        ["POST /v1/subjects/{number}/erase"] = Admins,
+        ["GET /v1/organisations/{id:guid}/export"] = Admins,
+        ["DELETE /v1/organisations/{id:guid}"] = Agency,
+        ["/calltracking.v1.Calls/DeleteCall"] = Admins,
+        ["/calltracking.v1.Calls/DeleteRecording"] = Admins,
+        ["/calltracking.v1.Calls/DeleteTranscript"] = Admins,
+
+        // Webhooks and conversions (issue 7): managers see what is sent; endpoints, secrets and platform
+        // credentials are set by administrators. The export file carries click ids and hashed numbers.
+        ["GET /v1/webhooks"] = Managers,
+        ["GET /v1/webhooks/{id:guid}"] = Managers,
+        ["GET /v1/webhooks/{id:guid}/deliveries"] = Managers,
+        ["POST /v1/webhooks"] = Admins,
+        ["PATCH /v1/webhooks/{id:guid}"] = Admins,
+        ["DELETE /v1/webhooks/{id:guid}"] = Admins,
+        ["GET /v1/deliveries"] = Managers,
+        ["GET /v1/deliveries/status"] = Managers,
+        ["GET /v1/deliveries/{id:guid}"] = Managers,
+        ["POST /v1/deliveries/{id:guid}/replay"] = Admins,
+        ["GET /v1/conversion-actions"] = Managers,
+        ["GET /v1/conversion-actions/{id:guid}"] = Managers,
+        ["GET /v1/conversion-actions/{id:guid}/export.csv"] = Managers,
+        ["POST /v1/conversion-actions"] = Admins,
+        ["PATCH /v1/conversion-actions/{id:guid}"] = Admins,
+        ["DELETE /v1/conversion-actions/{id:guid}"] = Admins,
+
+        // Number insertion (issue 7): marketing configuration, read by office staff, changed by managers; a site's
+        // secret (server-side assignment) is rotated by administrators.
+        ["GET /v1/dni/sites"] = Staff,
+        ["GET /v1/dni/sites/{id:guid}"] = Staff,
+        ["POST /v1/dni/sites"] = Managers,
+        ["PATCH /v1/dni/sites/{id:guid}"] = Managers,
+        ["DELETE /v1/dni/sites/{id:guid}"] = Managers,
+        ["POST /v1/dni/sites/{id:guid}/secret"] = Admins,
+        ["GET /v1/dni/sources"] = Staff,
+        ["GET /v1/dni/sources/{id:guid}"] = Staff,
+        ["POST /v1/dni/sources"] = Managers,
+        ["PATCH /v1/dni/sources/{id:guid}"] = Managers,
+        ["DELETE /v1/dni/sources/{id:guid}"] = Managers,
+        ["GET /v1/dni/pools"] = Staff,
+        ["GET /v1/dni/pools/{id:guid}"] = Staff,
+        ["GET /v1/dni/pools/{id:guid}/utilisation"] = Staff,
+        ["POST /v1/dni/pools"] = Managers,
+        ["PATCH /v1/dni/pools/{id:guid}"] = Managers,
+        ["DELETE /v1/dni/pools/{id:guid}"] = Managers,
+        ["POST /v1/dni/pools/{id:guid}/numbers"] = Managers,
+        ["DELETE /v1/dni/pools/{id:guid}/numbers/{number}"] = Managers,
+        ["GET /v1/dni/sessions"] = Staff,
         ["/calltracking.v1.Calls/GetCall"] = Everyone,
         ["/calltracking.v1.Calls/ListCalls"] = Everyone,
         ["/calltracking.v1.Calls/GetRecordingLink"] = Audio,

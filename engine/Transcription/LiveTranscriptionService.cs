@@ -259,7 +259,9 @@ public sealed partial class LiveTranscriptionService : BackgroundService, ILiveT
                     ["speaker"] = TranscriptSegment.SpeakerText(job.Speaker),
                     ["startMs"] = start,
                     ["endMs"] = Math.Max(start, job.Utterance.StartMs + segment.EndMs),
-                    ["text"] = segment.Text,
+                    // Redacted as the stored transcript is (card numbers, SSN, NI, DOB, e-mail): events are stored and
+                    // streamed too. A number spoken across two utterances is only caught in the final transcript.
+                    ["text"] = Privacy.TranscriptRedactor.Redact(segment.Text).Text,
                     ["confidence"] = Math.Round(segment.Confidence, 4),
                 };
                 if (_writer.Enqueue(CallRecordOperation.Event(job.CallId, job.OrganisationId, CallEventKinds.TranscriptSegment, payload)))

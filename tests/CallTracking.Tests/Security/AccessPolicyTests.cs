@@ -33,6 +33,17 @@ public sealed class AccessPolicyTests
         builder.Services.AddSingleton(services => new RecordingLinks(services.GetRequiredService<NpgsqlDataSource>(), () => new Uri("http://127.0.0.1/"), TimeProvider.System, services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         builder.Services.AddCallTrackingApi();
         builder.Services.AddCallTrackingDashboard();
+
+        // Services the privacy endpoints take: registered so mapping sees them as services, never built here.
+        builder.Services.AddSingleton<CallTracking.Engine.Privacy.RecordingReader>(_ => throw new InvalidOperationException("not used to map"));
+        builder.Services.AddSingleton(services => new CallTracking.Engine.Privacy.DataDeletion(services.GetRequiredService<NpgsqlDataSource>(), Path.GetTempPath(), services.GetRequiredService<CallTracking.Engine.Privacy.IAuditSink>(), TimeProvider.System));
+        builder.Services.AddSingleton<CallTracking.Engine.Privacy.SubjectRequests>(_ => throw new InvalidOperationException("not used to map"));
+        builder.Services.AddSingleton<CallTracking.Engine.Privacy.OrganisationExit>(_ => throw new InvalidOperationException("not used to map"));
+
+        // And those of the outbound (webhooks, deliveries, conversions) and number insertion endpoints.
+        builder.Services.AddSingleton<CallTracking.Engine.Outbound.OutboundOptions>(_ => throw new InvalidOperationException("not used to map"));
+        builder.Services.AddSingleton<CallTracking.Engine.Outbound.DeliverySignal>(_ => throw new InvalidOperationException("not used to map"));
+        CallTracking.Engine.Tracking.Dni.DniEndpoints.AddCallTrackingDni(builder.Services, builder.Configuration);
         builder.Services.AddSingleton(services => new RecordingStore(services.GetRequiredService<ApiDatabase>(), Path.GetTempPath()));
         builder.Services.AddSingleton(new EventFeedOptions());
         builder.Services.AddSingleton<EventStore>();
