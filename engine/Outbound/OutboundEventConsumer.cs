@@ -18,6 +18,9 @@ public abstract partial class OutboundEventConsumer : IHostedService, IAsyncDisp
     private readonly CancellationTokenSource _stop = new();
     private Task _running = Task.CompletedTask;
 
+    // The container disposes this once per registration (as itself and as a hosted service): the second is a no-op.
+    private int _disposed;
+
     private readonly DeliverySignal _signal;
 
     protected OutboundEventConsumer(NpgsqlDataSource dataSource, DeliverySignal signal, OutboundOptions options, TimeProvider time, ILogger logger)
@@ -60,6 +63,11 @@ public abstract partial class OutboundEventConsumer : IHostedService, IAsyncDisp
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         await _running.ConfigureAwait(false);
         _stop.Dispose();

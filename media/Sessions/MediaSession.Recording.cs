@@ -113,7 +113,9 @@ public sealed partial class MediaSession
             paused = [.. _recorder.PausedSpans.Select(s => (s.Start, s.End))];
             _recorder.Dispose();
             _recordingEncryption?.Dispose();
-            bytes = _recordingFile!.Length;
+
+            // The size of the Ogg Opus file a download serves (decrypted), not of the encrypted file on disk.
+            bytes = _recordingEncryption?.Length ?? _recordingFile!.Length;
             _recordingFile.Dispose();
             (_recordingEncoder as IDisposable)?.Dispose();
         }
@@ -135,7 +137,7 @@ public sealed partial class MediaSession
             {
                 // The encrypted file's final chunk (its end marker) is written when its stream is disposed.
                 encryption?.Dispose();
-                bytes = file.Length;
+                bytes = encryption?.Length ?? file.Length;
             }
             finally
             {

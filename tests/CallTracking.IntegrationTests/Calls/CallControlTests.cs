@@ -331,6 +331,9 @@ public sealed class CallControlTests(PostgresServer server, ITestOutputHelper ou
         {
             Sip = new { Listen = new[] { $"udp:127.0.0.1:{sipPort}", $"tcp:127.0.0.1:{sipPort}" } },
             Media = new { Address = "127.0.0.1" },
+
+            // These tests read the Ogg Opus file on disk (opusdec); encryption at rest has tests of its own.
+            Security = new { EncryptRecordings = false },
             Trunks = new object[] { new { Name = "carrier", Allow = new[] { "127.0.0.1/32" } } }.Concat(outboundTrunks).ToArray(),
             Organisations = new[] { new { Name = "Acme Plumbing", TimeZone = "America/New_York" } },
             Numbers = new[] { new { Number = EngineConfigs.TrackedNumber, Organisation = "Acme Plumbing", Campaign = "Google Ads", Plan = plan } },

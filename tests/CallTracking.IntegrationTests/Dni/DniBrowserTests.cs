@@ -89,6 +89,9 @@ public sealed class DniBrowserTests(DniEngineFixture fixture, ITestOutputHelper 
         }));
         SippAgainstEngine.AssertAllCallsSucceeded(uac, 1, fixture.Engine);
 
+        // The call record writer commits call.started (and the attribution with it) after sipp has seen its 200 OK.
+        await WaitForCallRowAsync(connection, uac.Messages[0].CallId);
+
         Guid callId;
         await using (var call = new NpgsqlCommand(
             """
@@ -195,5 +198,21 @@ public sealed class DniBrowserTests(DniEngineFixture fixture, ITestOutputHelper 
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"POST {path}: {(int)response.StatusCode} {text}");
         return JsonDocument.Parse(text);
+    }
+
+    private static async Task WaitForCallRowAsync(NpgsqlConnection connection, string sipCallId)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (true)
+        {
+            await using var find = new NpgsqlCommand("SELECT count(*) FROM calls WHERE sip_call_id = $1", connection);
+            find.Parameters.Add(new() { Value = sipCallId });
+            if ((long)(await find.ExecuteScalarAsync())! > 0 || DateTime.UtcNow > deadline)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
     }
 }
