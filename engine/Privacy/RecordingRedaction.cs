@@ -154,7 +154,13 @@ public sealed partial class RecordingRedaction
         }
         catch
         {
+            // Nothing names the half-written copy: its file and its key go.
             File.Delete(temporary);
+            if (keyRow is not null)
+            {
+                await ShredAsync(keyRow.Id, CancellationToken.None).ConfigureAwait(false);
+            }
+
             throw;
         }
         finally
@@ -201,9 +207,7 @@ public sealed partial class RecordingRedaction
             File.Delete(target);
             if (keyRow is not null)
             {
-                await using var shred = _dataSource.CreateCommand("DELETE FROM data_keys WHERE id = $1");
-                shred.Parameters.Add(new() { Value = keyRow.Id, NpgsqlDbType = NpgsqlDbType.Uuid });
-                await shred.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await ShredAsync(keyRow.Id, cancellationToken).ConfigureAwait(false);
             }
 
             return false;
@@ -212,6 +216,13 @@ public sealed partial class RecordingRedaction
         _made.Add(1);
         LogRedacted(_logger, job.CallId, spans.Count, stored);
         return true;
+    }
+
+    private async Task ShredAsync(Guid keyId, CancellationToken cancellationToken)
+    {
+        await using var shred = _dataSource.CreateCommand("DELETE FROM data_keys WHERE id = $1");
+        shred.Parameters.Add(new() { Value = keyId, NpgsqlDbType = NpgsqlDbType.Uuid });
+        await shred.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Call {CallId}: redacted copy of the recording written ({Spans} span(s) toned out): {Path}")]

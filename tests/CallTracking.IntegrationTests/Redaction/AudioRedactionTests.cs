@@ -16,7 +16,7 @@ namespace CallTracking.IntegrationTests.Redaction;
 /// <c>Privacy:RedactAudio</c> against real PostgreSQL and the engine as a process: a stored, encrypted recording
 /// (a 440 Hz tone on the caller's side) and a transcript in which the caller reads out a card number. The redaction
 /// step writes an encrypted copy with a 1 kHz tone over the number's span and the original elsewhere; the API
-/// serves the copy, the original only to an admin who asks (audit-logged); deleting the recording removes both
+/// and signed links serve the copy, the original only to an admin who asks (audit-logged); deleting the recording removes both
 /// files and both keys.
 /// </summary>
 public sealed class AudioRedactionTests(PostgresServer server, ITestOutputHelper output) : IClassFixture<PostgresServer>
@@ -100,6 +100,15 @@ public sealed class AudioRedactionTests(PostgresServer server, ITestOutputHelper
 
         Assert.Equal(1, await rig.CountAsync("select count(*) from audit_log where action = 'recording.original_download' and subject = $1 and actor like 'key:%'", "call:" + call.ToString("D")));
 
+        // A signed link (made as the engine makes them, with its secret) serves the copy too.
+        var links = new CallTracking.Engine.Api.RecordingLinks(rig.DataSource, () => http.BaseAddress!, TimeProvider.System, meters);
+        var (link, _) = await links.CreateAsync(call, organisation, TimeSpan.FromMinutes(5), CancellationToken.None);
+        using (var linked = await http.GetAsync(link))
+        {
+            Assert.Equal(HttpStatusCode.OK, linked.StatusCode);
+            Assert.Equal(copyOgg, await linked.Content.ReadAsByteArrayAsync());
+        }
+
         // Deleting the recording removes both files and shreds both keys.
         using (var delete = new HttpRequestMessage(HttpMethod.Delete, recording))
         {
@@ -116,6 +125,29 @@ public sealed class AudioRedactionTests(PostgresServer server, ITestOutputHelper
         {
             Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task A_recording_that_cannot_be_redacted_leaves_no_copy_and_no_key_and_is_reported_not_thrown()
+    {
+        var directory = TestDirectory.Create();
+        await using var rig = await PrivacyRig.CreateAsync(server, directory);
+        var organisation = await rig.OrganisationAsync("Broken Co");
+        var call = await rig.CallAsync(organisation, "+15550002222", DateTimeOffset.UtcNow.AddMinutes(-5));
+        var (path, _, _) = await rig.RecordingAsync(call);
+        var recordingId = await rig.ScalarAsync<Guid>("select id from recordings where call_id = $1", call);
+
+        // Not Ogg (and not encrypted): read as it is, then refused by the decoder.
+        await File.WriteAllBytesAsync(path, new byte[4096]);
+        using var meters = new TestMeterFactory();
+        var redaction = new RecordingRedaction(rig.DataSource, new CallRecordStore(rig.DataSource), rig.Recordings, rig.Keys, rig.DataPath, TimeProvider.System, meters, NullLogger<RecordingRedaction>.Instance);
+        var job = new TranscriptionJob(Guid.NewGuid(), call, recordingId, organisation, path, 1);
+
+        Assert.False(await redaction.TryRedactAsync(job, [new(Speaker.Caller, 0, 2000, Said, 0.9f)], CancellationToken.None));
+        Assert.Equal(0, await rig.CountAsync("select count(*) from data_keys where call_id = $1", call));
+        Assert.Equal(0, await rig.CountAsync("select count(*) from recordings where id = $1 and redacted_path is not null", recordingId));
+        Assert.Equal(0, await rig.CountAsync("select count(*) from events where call_id = $1 and kind = 'recording.redacted'", call));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, call.ToString("D") + ".redacted.*"));
     }
 
     private static int Sample(long ms) => (int)(ms * 8);
