@@ -119,10 +119,19 @@ public static partial class ApiEndpoints
             return ApiProblems.NotFound("No such call.");
         }
 
-        var recording = await recordings.FindAsync(id, ct).ConfigureAwait(false);
+        // ?original=true: the unredacted recording even when a redacted copy exists, for admins only, on the audit trail.
+        var original = context.Request.Query["original"].ToString() is { Length: > 0 } o && bool.TryParse(o, out var asked) && asked;
+        if (original && principal.Role is not (Security.Role.OrgAdmin or Security.Role.AgencyAdmin))
+        {
+            await audit.RecordAsync(Privacy.AuditActions.AccessDenied, call.OrganisationId, principal.Actor, "call:" + id.ToString("D"), new System.Text.Json.Nodes.JsonObject { ["action"] = Privacy.AuditActions.RecordingOriginalDownload }, ct).ConfigureAwait(false);
+            return TypedResults.Problem("Only an admin may download the original of a redacted recording.", statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        var recording = await recordings.FindAsync(id, ct, original).ConfigureAwait(false);
         if (recording is not null && IsNewPlayback(context.Request))
         {
-            await audit.RecordAsync(Privacy.AuditActions.RecordingDownload, call.OrganisationId, principal.Actor, "call:" + id.ToString("D"), null, ct).ConfigureAwait(false);
+            var action = original ? Privacy.AuditActions.RecordingOriginalDownload : Privacy.AuditActions.RecordingDownload;
+            await audit.RecordAsync(action, call.OrganisationId, principal.Actor, "call:" + id.ToString("D"), null, ct).ConfigureAwait(false);
         }
 
         return await RecordingDownloadAsync(recording, reader, ct).ConfigureAwait(false);

@@ -73,6 +73,7 @@ public static partial class EngineHost
         builder.Services.AddHostedService(services => services.GetRequiredService<StorageService>());
         AddTranscriptionJobs(builder.Services, configuration);
         Privacy.PrivacyServices.AddPrivacy(builder.Services, masterKeys!, engine: false);
+        Privacy.PrivacyServices.AddAudioRedaction(builder.Services, configuration);
         builder.Services.AddHostedService<TranscriptionWorkerService>();
 
         using var host = builder.Build();

@@ -148,6 +148,7 @@ public static partial class EngineHost
         builder.Services.AddHostedService(services => services.GetRequiredService<RoutingDirectoryService>());
         builder.Services.AddHostedService(services => services.GetRequiredService<CallRecordWriter>());
         builder.Services.AddPrivacy(masterKeys!, engine: true, PrivacyServices.EncryptRecordings(configuration));
+        Privacy.PrivacyServices.AddAudioRedaction(builder.Services, configuration);
         builder.Services.AddHostedService<Transcription.TranscriptionWorkerService>();
         builder.Services.AddSingleton<Transcription.LiveTranscriptionService>();
         builder.Services.AddSingleton<Transcription.ILiveTranscription>(services => services.GetRequiredService<Transcription.LiveTranscriptionService>());

@@ -10,6 +10,7 @@ public static class AuditActions
     public const string UserAdded = "user.add";
     public const string UserRemoved = "user.remove";
     public const string RecordingDownload = "recording.download";
+    public const string RecordingOriginalDownload = "recording.original_download";
     public const string RecordingLinkDownload = "recording.link_download";
     public const string RecordingLinkIssued = "recording.link_issue";
     public const string TranscriptView = "transcript.view";

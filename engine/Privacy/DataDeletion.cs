@@ -59,15 +59,21 @@ public sealed class DataDeletion
         int recordings = 0, transcripts = 0;
         if (withRecording)
         {
-            await using var select = _dataSource.CreateCommand("SELECT path FROM recordings WHERE call_id = $1");
+            // The recording and its redacted copy (Privacy/RecordingRedaction), each with its own key.
+            await using var select = _dataSource.CreateCommand("SELECT path, redacted_path FROM recordings WHERE call_id = $1");
             select.Parameters.Add(Uuid(callId));
             await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 recordings++;
-                if (!reader.IsDBNull(0))
+                for (var column = 0; column < 2; column++)
                 {
-                    var path = Path.GetFullPath(reader.GetString(0), _dataPath);
+                    if (reader.IsDBNull(column))
+                    {
+                        continue;
+                    }
+
+                    var path = Path.GetFullPath(reader.GetString(column), _dataPath);
                     paths.Add(path);
                     if (RecordingReader.KeyIdOf(path) is { } keyId)
                     {

@@ -4,8 +4,8 @@ namespace CallTracking.Engine.Privacy;
 /// The <c>Privacy</c> configuration section. <see cref="PauseDtmf"/>/<see cref="ResumeDtmf"/>: key sequences that
 /// pause and resume a call's recording when either party keys them (PCI: an agent keys "*1" before the card number
 /// is read out); empty turns the sequence off. <see cref="RedactAudio"/>: also write a redacted copy of each
-/// recording with the redacted spans replaced by a tone — read but NOT YET ACTED ON: the spans are computed
-/// (<see cref="TranscriptPrivacy.Apply"/>'s audio spans, estimated from segment times) but no copy is written.
+/// recording with the redacted spans (<see cref="TranscriptPrivacy.Apply"/>'s audio spans, estimated from segment
+/// times) replaced by a tone (<see cref="RecordingRedaction"/>); downloads then serve the copy.
 /// </summary>
 public sealed record PrivacyOptions
 {

@@ -70,4 +70,26 @@ public static class PrivacyServices
 
         return services;
     }
+
+    /// <summary>
+    /// With <c>Privacy:RedactAudio</c> on, the <see cref="RecordingRedaction"/> the transcription workers run after
+    /// storing a transcript (engine and worker roles alike; after <see cref="AddPrivacy"/>).
+    /// </summary>
+    public static IServiceCollection AddAudioRedaction(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (PrivacyOptions.From(configuration).RedactAudio)
+        {
+            services.AddSingleton(services => new RecordingRedaction(
+                services.GetRequiredService<Npgsql.NpgsqlDataSource>(),
+                services.GetRequiredService<Storage.CallRecordStore>(),
+                services.GetRequiredService<RecordingReader>(),
+                services.GetService<DataKeyStore>(),
+                services.GetRequiredService<EngineSettings>().DataPath,
+                services.GetRequiredService<TimeProvider>(),
+                services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+                services.GetRequiredService<ILogger<RecordingRedaction>>()));
+        }
+
+        return services;
+    }
 }

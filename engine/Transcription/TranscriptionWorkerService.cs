@@ -17,7 +17,8 @@ public sealed partial class TranscriptionWorkerService(
     TranscriptionSettings settings,
     TimeProvider time,
     ILogger<TranscriptionWorkerService> logger,
-    Privacy.RecordingReader? recordings = null) : BackgroundService
+    Privacy.RecordingReader? recordings = null,
+    Privacy.RecordingRedaction? redaction = null) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -127,6 +128,12 @@ public sealed partial class TranscriptionWorkerService(
             else
             {
                 LogJobDone(logger, job.Id, transcriptId.Value, result.Segments.Count, result.DurationMs, Stopwatch.GetElapsedTime(started).TotalSeconds);
+
+                // Privacy:RedactAudio: the redacted copy, after the transcript is committed; its failure loses nothing (logged, counted).
+                if (redaction is not null)
+                {
+                    await redaction.TryRedactAsync(job, result.Segments, stoppingToken).ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -17,9 +17,6 @@ public static class OggOpusFileDecoder
     // RFC 7845 §4.2: pre-skip and granule positions count 48 kHz samples.
     private const int GranuleRate = 48000;
 
-    // RFC 6716 §2: the longest packet is 120 ms.
-    private const int MaxFrameSamples = SampleRate * 120 / 1000;
-
     /// <summary>Reads and decodes <paramref name="path"/>.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not Ogg Opus.</exception>
@@ -30,8 +27,21 @@ public static class OggOpusFileDecoder
     }
 
     /// <summary>Decodes an Ogg Opus file held in memory; <paramref name="name"/> names it in errors.</summary>
-    public static DecodedAudio Decode(ReadOnlySpan<byte> file, string name)
+    public static DecodedAudio Decode(ReadOnlySpan<byte> file, string name) => Decode(file, name, SampleRate);
+
+    /// <summary>
+    /// Decodes at <paramref name="sampleRate"/> (8, 12, 16, 24 or 48 kHz; RFC 6716 §4): the redacted copy of a
+    /// recording decodes at the recording's own 8 kHz so that re-encoding it changes nothing but the spans.
+    /// </summary>
+    public static DecodedAudio Decode(ReadOnlySpan<byte> file, string name, int sampleRate)
     {
+        if (sampleRate is not (8000 or 12000 or 16000 or 24000 or 48000))
+        {
+            throw new ArgumentOutOfRangeException(nameof(sampleRate), sampleRate, "Opus decodes at 8, 12, 16, 24 or 48 kHz.");
+        }
+
+        // RFC 6716 §2: the longest packet is 120 ms.
+        var maxFrameSamples = sampleRate * 120 / 1000;
         var packets = new List<byte[]>();
         var partial = new List<byte>();
         long lastGranule = -1;
@@ -94,14 +104,14 @@ public static class OggOpusFileDecoder
             throw new InvalidDataException($"{name} has {channels} channels; only mono and stereo (channel mapping family 0) are read");
         }
 
-        using var decoder = new OpusDecoder(SampleRate, channels);
+        using var decoder = new OpusDecoder(sampleRate, channels);
         var tracks = new List<float>[channels];
         for (var c = 0; c < channels; c++)
         {
             tracks[c] = new List<float>();
         }
 
-        var pcm = new short[MaxFrameSamples * channels];
+        var pcm = new short[maxFrameSamples * channels];
 
         // packets[1] is OpusTags (RFC 7845 §5.2).
         for (var p = 2; p < packets.Count; p++)
@@ -109,12 +119,12 @@ public static class OggOpusFileDecoder
             int samples;
             try
             {
-                samples = decoder.Decode(packets[p], pcm, MaxFrameSamples);
+                samples = decoder.Decode(packets[p], pcm, maxFrameSamples);
             }
             catch (OpusException)
             {
                 // A corrupt packet: conceal it as a lost one (20 ms) rather than lose the whole recording.
-                samples = decoder.Decode([], pcm, SampleRate / 50);
+                samples = decoder.Decode([], pcm, sampleRate / 50);
             }
 
             for (var i = 0; i < samples; i++)
@@ -126,12 +136,12 @@ public static class OggOpusFileDecoder
             }
         }
 
-        var skip = (int)Math.Min(tracks[0].Count, (long)preSkip * SampleRate / GranuleRate);
+        var skip = (int)Math.Min(tracks[0].Count, (long)preSkip * sampleRate / GranuleRate);
         var length = tracks[0].Count - skip;
         if (lastGranule >= preSkip)
         {
             // RFC 7845 §4.5: the last page's granule position trims the padding of the last packet.
-            length = (int)Math.Min(length, (lastGranule - preSkip) * SampleRate / GranuleRate);
+            length = (int)Math.Min(length, (lastGranule - preSkip) * sampleRate / GranuleRate);
         }
 
         var decoded = new float[channels][];
@@ -140,6 +150,6 @@ public static class OggOpusFileDecoder
             decoded[c] = tracks[c].GetRange(skip, Math.Max(0, length)).ToArray();
         }
 
-        return new DecodedAudio(SampleRate, decoded);
+        return new DecodedAudio(sampleRate, decoded);
     }
 }
