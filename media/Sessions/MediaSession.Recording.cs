@@ -116,7 +116,7 @@ public sealed partial class MediaSession
 
             // The size of the Ogg Opus file a download serves (decrypted), not of the encrypted file on disk.
             bytes = _recordingEncryption?.Length ?? _recordingFile!.Length;
-            _recordingFile.Dispose();
+            _recordingFile!.Dispose();
             (_recordingEncoder as IDisposable)?.Dispose();
         }
 

@@ -90,7 +90,7 @@ public sealed class DniBrowserTests(DniEngineFixture fixture, ITestOutputHelper 
         SippAgainstEngine.AssertAllCallsSucceeded(uac, 1, fixture.Engine);
 
         // The call record writer commits call.started (and the attribution with it) after sipp has seen its 200 OK.
-        await WaitForCallRowAsync(connection, uac.Messages[0].CallId);
+        await WaitForCallRowAsync(connection, uac.Messages[0].CallId!);
 
         Guid callId;
         await using (var call = new NpgsqlCommand(
