@@ -167,10 +167,28 @@ public sealed class CallRecordStore
     {
         ArgumentNullException.ThrowIfNull(recording);
         await using var scope = await BeginAsync(cancellationToken).ConfigureAwait(false);
-        await scope.ExecuteAsync(
-            "INSERT INTO recordings (id, call_id, path, duration_ms, bytes, codec, channels, error, paused_spans) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)",
+
+        // A recording deleted while its call was still live (its key shredded, its file unlinked under the recorder)
+        // stays deleted: no row pointing at the missing file, no recording.ready, no transcription job.
+        var rows = await scope.ExecuteAsync(
+            """
+            INSERT INTO recordings (id, call_id, path, duration_ms, bytes, codec, channels, error, paused_spans)
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb
+            WHERE NOT EXISTS (SELECT 1 FROM calls WHERE id = $2 AND (recording_deleted_at IS NOT NULL OR deleted_at IS NOT NULL))
+            """,
             cancellationToken,
             recording.RecordingId, recording.CallId, recording.Path, recording.DurationMs, recording.Bytes, recording.Codec, recording.Channels, recording.Error, recording.PausedSpansJson).ConfigureAwait(false);
+        if (rows == 0)
+        {
+            if (recording.Path is { } leftover && File.Exists(leftover))
+            {
+                File.Delete(leftover);
+            }
+
+            await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return recording.RecordingId;
+        }
+
         var payload = JsonSerializer.Serialize(
             new RecordingReadyPayload(recording.CallId, recording.RecordingId, recording.Path, recording.DurationMs, recording.Bytes, recording.Codec, recording.Channels, recording.Error),
             EventPayloadJson.Default.RecordingReadyPayload);

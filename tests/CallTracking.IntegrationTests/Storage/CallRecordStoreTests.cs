@@ -127,6 +127,30 @@ public sealed class CallRecordStoreTests(PostgresServer server) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_recording_deleted_while_its_call_was_live_is_not_stored_when_the_recorder_finishes()
+    {
+        var store = new CallRecordStore(_dataSource);
+        var callId = await store.StartCallAsync(NewCall(), CancellationToken.None);
+        var kept = await store.StartCallAsync(NewCall(), CancellationToken.None);
+        var leftover = Path.Combine(Path.GetTempPath(), $"deleted-{Guid.NewGuid():N}.opus");
+        await File.WriteAllBytesAsync(leftover, [1, 2, 3]);
+        await using (var delete = _dataSource.CreateCommand("UPDATE calls SET recording_deleted_at = now() WHERE id = $1"))
+        {
+            delete.Parameters.Add(new() { Value = callId });
+            await delete.ExecuteNonQueryAsync();
+        }
+
+        await store.AddRecordingAsync(new RecordingReady(callId, _organisation) { Path = leftover, DurationMs = 5_000, Bytes = 3, Codec = "opus", Channels = 2 }, CancellationToken.None);
+        await store.AddRecordingAsync(new RecordingReady(kept, _organisation) { Path = "kept.opus", DurationMs = 5_000, Bytes = 3, Codec = "opus", Channels = 2 }, CancellationToken.None);
+
+        Assert.False(File.Exists(leftover));
+        Assert.Equal([CallEventKinds.Started], (await EventsAsync(callId)).Select(e => e.Kind));
+        Assert.Equal([CallEventKinds.Started, CallEventKinds.RecordingReady], (await EventsAsync(kept)).Select(e => e.Kind));
+        await using var count = _dataSource.CreateCommand("SELECT call_id FROM recordings");
+        Assert.Equal(kept, (Guid)(await count.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
     public async Task Number_lookup_returns_the_organisation_campaign_and_the_campaign_default_plan()
     {
         await using (var setup = _dataSource.CreateCommand(
