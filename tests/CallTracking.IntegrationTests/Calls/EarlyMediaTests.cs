@@ -84,42 +84,16 @@ public sealed class EarlyMediaTests(PostgresServer server, ITestOutputHelper out
         var recording = await OpusFiles.DecodeStereoAsync(row.RecordingPath!);
         var rate = recording.Right.SampleRate;
         var early = recording.Right.Slice(rate * 3 / 2, rate * 6 / 5).Samples;
-        var total = Energy(early);
-        var tone = Power(early, EarlyHz);
-        var ringback = Power(early, RingbackLowHz) + Power(early, RingbackHighHz);
+        var total = TonePower.Energy(early);
+        var tone = TonePower.At(early, EarlyHz);
+        var ringback = TonePower.At(early, RingbackLowHz) + TonePower.At(early, RingbackHighHz);
         output.WriteLine($"early window: {Levels.Dbfs(early):0.0} dBFS, {EarlyHz} Hz share {tone / total:0.00}, ringback share {ringback / total:0.000}");
         Assert.True(Levels.Dbfs(early) > -30, $"early window {Levels.Dbfs(early):0.0} dBFS: the caller heard nothing before the answer");
         Assert.True(tone > 0.5 * total, $"the {EarlyHz} Hz early tone holds {tone / total:0.00} of the energy before the answer");
         Assert.True(ringback < 0.05 * total, $"ringback (440/480 Hz) holds {ringback / total:0.000} of the energy before the answer");
     }
 
-    /// <summary>Goertzel: the mean power at <paramref name="frequency"/> (8 kHz), comparable with <see cref="Energy"/> (a pure tone there gives all of it).</summary>
-    private static double Power(ReadOnlySpan<short> samples, double frequency)
-    {
-        var coefficient = 2 * Math.Cos(2 * Math.PI * frequency / 8000);
-        double s1 = 0, s2 = 0;
-        foreach (var x in samples)
-        {
-            var s0 = x + (coefficient * s1) - s2;
-            s2 = s1;
-            s1 = s0;
-        }
 
-        // A sinusoid of amplitude A gives |X(f)|^2 = (A N / 2)^2; times 2 / N^2 that is A^2 / 2, its mean square.
-        return ((s1 * s1) + (s2 * s2) - (coefficient * s1 * s2)) * 2 / ((double)samples.Length * samples.Length);
-    }
-
-    /// <summary>The mean square of <paramref name="samples"/>.</summary>
-    private static double Energy(ReadOnlySpan<short> samples)
-    {
-        double sum = 0;
-        foreach (var x in samples)
-        {
-            sum += (double)x * x;
-        }
-
-        return sum / samples.Length;
-    }
 
     private async Task<EngineProcess> StartEngineAsync(TestDirectory directory, Dictionary<string, object> plan, int businessPort)
     {

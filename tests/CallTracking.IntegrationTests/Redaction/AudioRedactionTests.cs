@@ -1,3 +1,4 @@
+using CallTracking.IntegrationTests.Audio;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -56,18 +57,18 @@ public sealed class AudioRedactionTests(PostgresServer server, ITestOutputHelper
         var copy = OggOpusFileDecoder.Decode(copyOgg, "copy", 8000);
         var left = copy.Channels[0];
         var inside = left.AsSpan(Sample(span.StartMs - 180), Sample(span.EndMs + 180) - Sample(span.StartMs - 180));
-        output.WriteLine($"inside: 1 kHz {Power(inside, 1000) / Energy(inside):F3}, 440 Hz {Power(inside, 440) / Energy(inside):F3}");
-        Assert.True(Power(inside, 1000) > 0.9 * Energy(inside), "no 1 kHz tone over the card number");
-        Assert.True(Power(inside, 440) < 0.01 * Energy(inside), "the caller's audio is audible over the card number");
+        output.WriteLine($"inside: 1 kHz {TonePower.At(inside, 1000) / TonePower.Energy(inside):F3}, 440 Hz {TonePower.At(inside, 440) / TonePower.Energy(inside):F3}");
+        Assert.True(TonePower.At(inside, 1000) > 0.9 * TonePower.Energy(inside), "no 1 kHz tone over the card number");
+        Assert.True(TonePower.At(inside, 440) < 0.01 * TonePower.Energy(inside), "the caller's audio is audible over the card number");
         foreach (var (from, to) in new[] { (100L, span.StartMs - 240), (span.EndMs + 240, 1950L) })
         {
             var outside = left.AsSpan(Sample(from), Sample(to) - Sample(from));
-            output.WriteLine($"{from}-{to} ms: 440 Hz {Power(outside, 440) / Energy(outside):F3}");
-            Assert.True(Power(outside, 440) > 0.9 * Energy(outside), $"{from}-{to} ms is not the original audio");
-            Assert.True(Power(outside, 1000) < 0.01 * Energy(outside), $"{from}-{to} ms has the tone");
+            output.WriteLine($"{from}-{to} ms: 440 Hz {TonePower.At(outside, 440) / TonePower.Energy(outside):F3}");
+            Assert.True(TonePower.At(outside, 440) > 0.9 * TonePower.Energy(outside), $"{from}-{to} ms is not the original audio");
+            Assert.True(TonePower.At(outside, 1000) < 0.01 * TonePower.Energy(outside), $"{from}-{to} ms has the tone");
         }
 
-        Assert.True(Energy(copy.Channels[1]) < 1e-6, "the tone leaked onto the business's channel");
+        Assert.True(TonePower.Energy(copy.Channels[1]) < 1e-6, "the tone leaked onto the business's channel");
 
         // The engine serves the copy; the original only to an admin who asks for it, on the audit trail.
         var sipPort = FreePorts.Next();
@@ -166,31 +167,7 @@ public sealed class AudioRedactionTests(PostgresServer server, ITestOutputHelper
         return await http.SendAsync(request);
     }
 
-    /// <summary>Goertzel: the mean power at <paramref name="frequency"/> (8 kHz); a pure tone there gives all of <see cref="Energy"/>.</summary>
-    private static double Power(ReadOnlySpan<float> samples, double frequency)
-    {
-        var coefficient = 2 * Math.Cos(2 * Math.PI * frequency / 8000);
-        double s1 = 0, s2 = 0;
-        foreach (var x in samples)
-        {
-            var s0 = x + (coefficient * s1) - s2;
-            s2 = s1;
-            s1 = s0;
-        }
 
-        return ((s1 * s1) + (s2 * s2) - (coefficient * s1 * s2)) * 2 / ((double)samples.Length * samples.Length);
-    }
-
-    private static double Energy(ReadOnlySpan<float> samples)
-    {
-        double sum = 0;
-        foreach (var x in samples)
-        {
-            sum += (double)x * x;
-        }
-
-        return sum / samples.Length;
-    }
 
     private sealed class TestMeterFactory : IMeterFactory
     {
