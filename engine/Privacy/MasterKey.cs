@@ -5,7 +5,9 @@ namespace CallTracking.Engine.Privacy;
 /// <summary>
 /// The master key that wraps every data key (AES-256-GCM key wrapping: a random 12-byte nonce per wrap, the data
 /// key's id as additional data so a wrapped key cannot be moved to another row). Its id is stored beside each
-/// wrapped key so rotation knows which master wrapped what.
+/// wrapped key so rotation knows which master wrapped what. Thread-safe: every media worker wraps a key per call,
+/// and downloads unwrap concurrently, while one <see cref="AesGcm"/> (one OpenSSL context) is not safe to share, so
+/// each operation holds a lock for the few microseconds it takes.
 /// </summary>
 public sealed class MasterKey : IDisposable
 {
@@ -14,6 +16,7 @@ public sealed class MasterKey : IDisposable
     private const int TagSize = 16;
 
     private readonly AesGcm _aes;
+    private readonly Lock _lock = new();
 
     public MasterKey(string id, ReadOnlySpan<byte> key)
     {
@@ -37,7 +40,12 @@ public sealed class MasterKey : IDisposable
     {
         var wrapped = new byte[NonceSize + dataKey.Length + TagSize];
         RandomNumberGenerator.Fill(wrapped.AsSpan(0, NonceSize));
-        _aes.Encrypt(wrapped.AsSpan(0, NonceSize), dataKey, wrapped.AsSpan(NonceSize, dataKey.Length), wrapped.AsSpan(NonceSize + dataKey.Length), keyId.ToByteArray(bigEndian: true));
+        var associated = keyId.ToByteArray(bigEndian: true);
+        lock (_lock)
+        {
+            _aes.Encrypt(wrapped.AsSpan(0, NonceSize), dataKey, wrapped.AsSpan(NonceSize, dataKey.Length), wrapped.AsSpan(NonceSize + dataKey.Length), associated);
+        }
+
         return wrapped;
     }
 
@@ -51,9 +59,20 @@ public sealed class MasterKey : IDisposable
         }
 
         var key = new byte[wrapped.Length - NonceSize - TagSize];
-        _aes.Decrypt(wrapped[..NonceSize], wrapped[NonceSize..^TagSize], wrapped[^TagSize..], key, keyId.ToByteArray(bigEndian: true));
+        var associated = keyId.ToByteArray(bigEndian: true);
+        lock (_lock)
+        {
+            _aes.Decrypt(wrapped[..NonceSize], wrapped[NonceSize..^TagSize], wrapped[^TagSize..], key, associated);
+        }
+
         return key;
     }
 
-    public void Dispose() => _aes.Dispose();
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _aes.Dispose();
+        }
+    }
 }

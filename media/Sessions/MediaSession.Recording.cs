@@ -57,12 +57,19 @@ public sealed partial class MediaSession
 
             _recordingPath = path;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
         {
-            // A full disk, missing permissions or an existing file must not cost the call: it goes on unrecorded,
-            // and the reason travels in the summary so the engine can tell the operator.
+            // A full disk, missing permissions, an existing file or a key that could not be made must not cost the
+            // call (nor, on this worker thread, the process): it goes on unrecorded, and the reason travels in the
+            // summary so the engine can tell the operator. A file this session created and could not use is removed.
+            bool created = _recordingFile is not null;
             _recordingEncryption?.Dispose();
             _recordingFile?.Dispose();
+            if (created)
+            {
+                TryDelete(path);
+            }
+
             (_recordingEncoder as IDisposable)?.Dispose();
             _recordingEncryption = null;
             _recordingFile = null;
@@ -71,6 +78,18 @@ public sealed partial class MediaSession
             _timeline = null;
             _recordingError = $"cannot write {path}: {e.Message}";
             _dependencies.Metrics.RecordingFailed();
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left behind; it holds at most a header.
         }
     }
 

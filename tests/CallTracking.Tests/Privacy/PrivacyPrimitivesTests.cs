@@ -24,6 +24,41 @@ public sealed class PrivacyPrimitivesTests
     }
 
     [Fact]
+    public void One_master_key_wraps_and_unwraps_from_many_threads_at_once()
+    {
+        // Every media worker wraps a key per call it records while downloads unwrap: one OpenSSL context shared
+        // without a lock failed ("cipher operation failed") and, on a worker thread, took the engine down.
+        using var master = new MasterKey("mk-1", RandomNumberGenerator.GetBytes(32));
+        const int Threads = 4, Each = 3000;
+        var failures = 0;
+        using var start = new Barrier(Threads);
+        var threads = Enumerable.Range(0, Threads).Select(_ => new Thread(() =>
+        {
+            start.SignalAndWait();
+            for (int i = 0; i < Each; i++)
+            {
+                var id = Guid.NewGuid();
+                var key = RandomNumberGenerator.GetBytes(32);
+                try
+                {
+                    if (!key.AsSpan().SequenceEqual(master.Unwrap(id, master.Wrap(id, key))))
+                    {
+                        Interlocked.Increment(ref failures);
+                    }
+                }
+                catch (CryptographicException)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        Assert.Equal(0, failures);
+    }
+
+    [Fact]
     public void Sealed_transcript_text_opens_with_its_key_only()
     {
         var id = Guid.NewGuid();
