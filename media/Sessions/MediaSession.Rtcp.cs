@@ -12,29 +12,30 @@ public sealed partial class MediaSession
 
     private void DrainRtcp()
     {
-        var socket = Sockets.Rtcp;
-        while (socket.Available > 0)
+        var receiver = _rtcpReceiver;
+        int count;
+        do
         {
-            int length;
-            try
+            count = receiver.Receive();
+            for (int i = 0; i < count; i++)
             {
-                length = socket.ReceiveFrom(_receiveBuffer, SocketFlags.None, _from);
+                ReadRtcp(receiver.Datagram(i));
             }
-            catch (SocketException)
-            {
-                break;
-            }
+        }
+        while (count == receiver.Capacity);
+    }
 
-            var reader = new RtcpCompoundReader(_receiveBuffer.AsSpan(0, length));
-            while (reader.MoveNext())
+    private void ReadRtcp(ReadOnlySpan<byte> datagram)
+    {
+        var reader = new RtcpCompoundReader(datagram);
+        while (reader.MoveNext())
+        {
+            // The SR's NTP time is what our report blocks echo as LSR, so the peer can measure the round trip.
+            if (reader.Current.Type == (byte)RtcpPacketType.SenderReport
+                && RtcpSenderReport.TryParse(reader.Current, out var report, out _)
+                && report.Ssrc == _statistics.Ssrc)
             {
-                // The SR's NTP time is what our report blocks echo as LSR, so the peer can measure the round trip.
-                if (reader.Current.Type == (byte)RtcpPacketType.SenderReport
-                    && RtcpSenderReport.TryParse(reader.Current, out var report, out _)
-                    && report.Ssrc == _statistics.Ssrc)
-                {
-                    _statistics.ReceiveSenderReport(report.SenderInfo.NtpTimestamp, Elapsed(_dependencies.Time.GetTimestamp()));
-                }
+                _statistics.ReceiveSenderReport(report.SenderInfo.NtpTimestamp, Elapsed(_dependencies.Time.GetTimestamp()));
             }
         }
     }

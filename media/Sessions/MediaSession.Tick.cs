@@ -21,7 +21,8 @@ public sealed partial class MediaSession
     // RFC 3550 §6.2: a report every 5 s is the minimum interval for a session of two.
     private static readonly TimeSpan RtcpInterval = TimeSpan.FromSeconds(5);
 
-    private byte[] _receiveBuffer = null!;
+    private DatagramReceiver _rtpReceiver = null!;
+    private DatagramReceiver _rtcpReceiver = null!;
     private byte[] _frame = null!;
     private byte[] _sendBuffer = null!;
     private short[] _callerPcm = null!;
@@ -61,7 +62,8 @@ public sealed partial class MediaSession
 
     private void InitialiseWorkerState()
     {
-        _receiveBuffer = new byte[MaxDatagram];
+        _rtpReceiver = new DatagramReceiver(Sockets.Rtp);
+        _rtcpReceiver = new DatagramReceiver(Sockets.Rtcp, capacity: 2);
         _frame = new byte[MaxDatagram];
         _sendBuffer = new byte[MaxDatagram];
         _callerPcm = new short[FrameSamples];
@@ -214,77 +216,85 @@ public sealed partial class MediaSession
 
     private void ReceiveRtp(long now)
     {
-        var socket = Sockets.Rtp;
-        while (socket.Available > 0)
+        // One recvmmsg a tick takes what arrived since the last (usually one packet) and says when the socket is
+        // empty; ICMP errors from earlier sends end this drain and the next tick continues.
+        var receiver = _rtpReceiver;
+        int count;
+        do
         {
-            int length;
-            try
+            count = receiver.Receive();
+            for (int i = 0; i < count; i++)
             {
-                length = socket.ReceiveFrom(_receiveBuffer, SocketFlags.None, _from);
-            }
-            catch (SocketException)
-            {
-                // ICMP errors from earlier sends and WouldBlock races end this drain; the next tick continues.
-                break;
-            }
-
-            if (!AcceptSource(now))
-            {
-                continue;
-            }
-
-            if (!RtpPacket.TryParse(_receiveBuffer.AsSpan(0, length), out var packet))
-            {
-                _malformed++;
-                _dependencies.Metrics.Malformed();
-                continue;
-            }
-
-            _lastMediaTimestamp = now;
-            var options = _options!;
-            if (options.TelephoneEventPayloadType == packet.PayloadType)
-            {
-                if (TelephoneEvent.TryParse(packet.Payload, out var telephoneEvent)
-                    && _dtmf.TryAccept(packet.Timestamp, packet.Marker, telephoneEvent, out var detected))
+                if (receiver.IsTruncated(i))
                 {
-                    ReportDtmf(detected);
+                    _malformed++;
+                    _dependencies.Metrics.Malformed();
+                    continue;
                 }
 
-                continue;
+                receiver.CopySource(i, _from);
+                if (AcceptSource(now))
+                {
+                    ReceiveRtpPacket(receiver.Datagram(i), now);
+                }
+            }
+        }
+        while (count == receiver.Capacity);
+    }
+
+    private void ReceiveRtpPacket(ReadOnlySpan<byte> datagram, long now)
+    {
+        if (!RtpPacket.TryParse(datagram, out var packet))
+        {
+            _malformed++;
+            _dependencies.Metrics.Malformed();
+            return;
+        }
+
+        _lastMediaTimestamp = now;
+        var options = _options!;
+        if (options.TelephoneEventPayloadType == packet.PayloadType)
+        {
+            if (TelephoneEvent.TryParse(packet.Payload, out var telephoneEvent)
+                && _dtmf.TryAccept(packet.Timestamp, packet.Marker, telephoneEvent, out var detected))
+            {
+                ReportDtmf(detected);
             }
 
-            if (packet.PayloadType != options.PayloadType)
-            {
-                // Comfort noise (13) and anything not agreed: not ours to play.
-                continue;
-            }
+            return;
+        }
 
-            if (packet.Ssrc != _statistics.Ssrc)
-            {
-                // A new stream (carriers switch on re-INVITE): statistics start over; the jitter buffer resets itself.
-                _statistics.Reset(packet.Ssrc);
-            }
+        if (packet.PayloadType != options.PayloadType)
+        {
+            // Comfort noise (13) and anything not agreed: not ours to play.
+            return;
+        }
 
-            // G.711 carries one byte per sample, so the payload says how long the packet is. Size the jitter buffer
-            // for what arrives, not for what the SDP promised: senders with 30 ms packets and no ptime are common.
-            if (packet.Payload.Length != _packetSamples && !Repacketise(packet.Payload.Length))
-            {
-                _malformed++;
-                _dependencies.Metrics.Malformed();
-                continue;
-            }
+        if (packet.Ssrc != _statistics.Ssrc)
+        {
+            // A new stream (carriers switch on re-INVITE): statistics start over; the jitter buffer resets itself.
+            _statistics.Reset(packet.Ssrc);
+        }
 
-            _lastAudioTimestamp = packet.Timestamp;
-            _audioSeen = true;
-            _statistics.Receive(packet.SequenceNumber, packet.Timestamp, packet.Payload.Length, SampleRate, Elapsed(now));
-            // The recording places the packet by its timestamp (sample-exact whatever the arrival jitter); playout
-            // goes through the adaptive jitter buffer.
-            _timeline?.Receive(options.Codec, packet.Ssrc, packet.Timestamp, packet.Payload);
-            var result = _jitter.Insert(packet.SequenceNumber, packet.Timestamp, packet.Ssrc, packet.Marker, packet.Payload, now);
-            if (result == InsertResult.Late)
-            {
-                _statistics.MarkLate();
-            }
+        // G.711 carries one byte per sample, so the payload says how long the packet is. Size the jitter buffer
+        // for what arrives, not for what the SDP promised: senders with 30 ms packets and no ptime are common.
+        if (packet.Payload.Length != _packetSamples && !Repacketise(packet.Payload.Length))
+        {
+            _malformed++;
+            _dependencies.Metrics.Malformed();
+            return;
+        }
+
+        _lastAudioTimestamp = packet.Timestamp;
+        _audioSeen = true;
+        _statistics.Receive(packet.SequenceNumber, packet.Timestamp, packet.Payload.Length, SampleRate, Elapsed(now));
+        // The recording places the packet by its timestamp (sample-exact whatever the arrival jitter); playout
+        // goes through the adaptive jitter buffer.
+        _timeline?.Receive(options.Codec, packet.Ssrc, packet.Timestamp, packet.Payload);
+        var result = _jitter.Insert(packet.SequenceNumber, packet.Timestamp, packet.Ssrc, packet.Marker, packet.Payload, now);
+        if (result == InsertResult.Late)
+        {
+            _statistics.MarkLate();
         }
     }
 
