@@ -26,7 +26,7 @@ internal static class ConfigurationShape
             ("MinSESeconds", Integer),
             ("UserAgent", Text),
             ("AnswerDelayMs", Integer))),
-        ("Media", Section(("Address", Text), ("PortRange", Text), ("InactivitySeconds", Integer), ("Latching", Text), ("Workers", Integer), ("Record", Text))),
+        ("Media", Section(("Address", Text), ("PortRange", Text), ("InactivitySeconds", Integer), ("Latching", Text), ("Workers", Integer), ("WorkerNice", Integer), ("Record", Text))),
         ("Trunks", new ListNode(Section(
             ("Name", Text),
             ("Preset", Text),

@@ -189,6 +189,11 @@ public sealed partial class EngineSettingsValidator
             faults.Add(new("Media:Workers", Invariant($"{media.Workers} is outside 0-256 (0 = one per core)")));
         }
 
+        if (media.WorkerNice is < -20 or > 19)
+        {
+            faults.Add(new("Media:WorkerNice", Invariant($"{media.WorkerNice} is outside -20-19 (a Linux nice value; lower runs first, 0 leaves the workers as the process is)")));
+        }
+
         if (!RtpPortRange.TryParse(media.PortRange, out var range, out var error))
         {
             faults.Add(new("Media:PortRange", $"\"{media.PortRange}\" is not a valid port range: {error}"));
@@ -201,7 +206,8 @@ public sealed partial class EngineSettingsValidator
             TimeSpan.FromSeconds(Math.Clamp(media.InactivitySeconds, 5, 3600)),
             latchAny,
             media.Workers <= 0 ? Environment.ProcessorCount : media.Workers,
-            media.Record);
+            media.Record,
+            Math.Clamp(media.WorkerNice, -20, 19));
     }
 
     private string? ValidateDataPath(DataOptions data, List<ConfigurationFault> faults)

@@ -18,6 +18,10 @@ public sealed class MediaOptions
     /// <summary>Media threads; 0 means one per core.</summary>
     public int Workers { get; set; }
 
+    /// <summary>The media threads' nice value on Linux (-20 … 19; 0 leaves them as the process is). Below 0 needs
+    /// CAP_SYS_NICE; without it the engine logs a warning and the workers run at the process's priority.</summary>
+    public int WorkerNice { get; set; } = -10;
+
     /// <summary>Record every answered call.</summary>
     public bool Record { get; set; } = true;
 }

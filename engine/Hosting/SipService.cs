@@ -52,7 +52,7 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
         var meter = meters.Create(SipTransportMetrics.MeterName);
         _transports = new SipTransports(new SipTransportMetrics(meter));
         _media = new MediaEngine(
-            new MediaEngineOptions(MediaBindAddress(settings.Media.Address), settings.Media.PortRange, settings.Media.Workers),
+            new MediaEngineOptions(MediaBindAddress(settings.Media.Address), settings.Media.PortRange, settings.Media.Workers, settings.Media.WorkerNice),
             ports,
             () => new OpusRecordingEncoder(),
             time,
@@ -103,6 +103,12 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
         }
 
         _media.Start();
+        // Every worker tries the same thing, so one of them says whether it worked.
+        if (_media.Workers.Count > 0 && _media.Workers[0].PriorityError is { } priorityError)
+        {
+            LogWorkerPriority(priorityError);
+        }
+
         _monitor?.Start();
         _pump = Task.Run(PumpMediaEventsAsync, CancellationToken.None);
         if (_logger.IsEnabled(LogLevel.Debug))
@@ -256,6 +262,9 @@ public sealed partial class SipService : IHostedService, IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No tracking numbers configured: every call will be answered 404. List them under Numbers[].Number in E.164.")]
     private partial void LogNoNumbers();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Media workers run at the process's priority, so a busy machine can delay what callers hear: {Reason}. Or set Media:WorkerNice to 0 to silence this.")]
+    private partial void LogWorkerPriority(string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Recording with {Opus}")]
     private partial void LogOpus(string opus);

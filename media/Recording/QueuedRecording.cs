@@ -7,14 +7,17 @@ namespace CallTracking.Media.Recording;
 /// was most of a recorded call's tick (libopus ≈ 50 µs a frame against ≈ 8 µs for everything else a relayed call
 /// costs), so moving it off the 20 ms schedule keeps ticks short and on time: a slow encode delays only the file.
 /// Single-producer/single-consumer ring (head and tail published with <see cref="Volatile"/>); when the encoder
-/// thread falls half a ring behind, the worker takes the (otherwise uncontended) encoding lock and encodes the
-/// backlog in its tick, so a starved encoder thread costs late ticks, as in-tick encoding did, not lost audio.
+/// thread falls three quarters of a ring behind, the worker takes the (otherwise uncontended) encoding lock and
+/// encodes one frame of the backlog in its tick, so a starved encoder thread costs tick time, not lost audio. Only
+/// that late: the workers run at a higher priority than the encoders, so a briefly busy machine makes every
+/// call's encoder lag at once, and helping all of them early turned a short lag into late ticks for every call.
 /// Allocates nothing per frame.
 /// </summary>
 public sealed class QueuedRecording : IRecordingSink
 {
-    /// <summary>64 frames: 1.28 s of audio the encoder may fall behind before frames are dropped (as silence).</summary>
-    public const int DefaultCapacityFrames = 64;
+    /// <summary>128 frames: 2.56 s of audio the encoder may fall behind before frames are dropped (as silence);
+    /// 80 KB a recorded call.</summary>
+    public const int DefaultCapacityFrames = 128;
 
     private const int FrameSamples = CallRecorder.FrameSamples;
 
@@ -73,15 +76,14 @@ public sealed class QueuedRecording : IRecordingSink
         }
 
         long tail = _tail;
-        if (tail - Volatile.Read(ref _head) > _mask / 2 && _encoding.TryEnter())
+        if (tail - Volatile.Read(ref _head) > _mask - (_mask >> 2) && _encoding.TryEnter())
         {
-            // The encoder thread is half a ring behind (it gets too little CPU on a loaded machine): the worker
-            // encodes the backlog itself, as it did before encoding moved off the tick, rather than lose audio.
-            // Two frames a tick: the backlog shrinks while one tick carries at most two encodes per call, not a
-            // burst of half a ring for every lagging call at once.
+            // The encoder thread is three quarters of a ring behind (it gets too little CPU on an overloaded
+            // machine): the worker encodes a frame of the backlog itself rather than lose audio. One frame a tick,
+            // so the backlog stops growing while a tick carries at most one extra encode per call.
             try
             {
-                EncodeQueued(2);
+                EncodeQueued(1);
             }
             finally
             {

@@ -5,8 +5,9 @@ namespace CallTracking.Media.Recording;
 /// <summary>
 /// Encodes the recordings of one media worker's calls on a thread of its own (one per worker, so one per core), so
 /// the worker's 20 ms tick only copies PCM (see <see cref="QueuedRecording"/>). The worker wakes it after every
-/// tick; it also wakes every 20 ms by itself. It runs below the workers' priority where the OS allows, so on a
-/// busy core the ticks go first and the encoding catches up afterwards. Allocates nothing per frame.
+/// tick; it also wakes every 20 ms by itself. The workers run above it (<c>Media:WorkerNice</c>, where the engine
+/// may raise them), so on a busy core the ticks go first and the encoding catches up afterwards within its ring
+/// (<see cref="QueuedRecording.DefaultCapacityFrames"/>). Allocates nothing per frame.
 /// </summary>
 public sealed class RecordingEncoderThread : IDisposable
 {

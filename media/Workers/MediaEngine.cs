@@ -43,7 +43,7 @@ public sealed class MediaEngine : IMediaSessionFactory, IDisposable
         _workers = new MediaWorker[options.Workers];
         for (var i = 0; i < _workers.Length; i++)
         {
-            _workers[i] = new MediaWorker(i, time, metrics);
+            _workers[i] = new MediaWorker(i, time, metrics, options.WorkerNice);
         }
     }
 

@@ -31,12 +31,25 @@ public sealed class MediaWorker : IDisposable
     private long _busyTimestampTicks;
     private long _maxTickTimestampTicks;
 
-    public MediaWorker(int index, TimeProvider time, MediaMetrics metrics)
+    private readonly int _nice;
+    private readonly ManualResetEventSlim _prioritySet = new(false);
+    private string? _priorityError;
+
+    /// <param name="nice">The worker thread's nice value on Linux (see <see cref="MediaEngineOptions.WorkerNice"/>);
+    /// 0 leaves it as the process is.</param>
+    public MediaWorker(int index, TimeProvider time, MediaMetrics metrics, int nice = 0)
     {
         Index = index;
         _time = time;
         _metrics = metrics;
+        _nice = nice;
     }
+
+    /// <summary>
+    /// After <see cref="Start"/>: why the worker thread could not take its nice value (with what to do), or null
+    /// when it did or none was asked. Waits briefly for the thread to have tried.
+    /// </summary>
+    public string? PriorityError => _prioritySet.Wait(TimeSpan.FromSeconds(5)) ? _priorityError : null;
 
     public int Index { get; }
 
@@ -109,6 +122,10 @@ public sealed class MediaWorker : IDisposable
 
     private void Run()
     {
+        // A worker's tick is what callers hear 20 ms later: on a busy machine it should run before recording
+        // encoders, transcription and other programs, which can all wait without anyone hearing it.
+        _priorityError = _nice == 0 ? null : Native.ThreadScheduling.TrySetCurrentThreadNice(_nice);
+        _prioritySet.Set();
         var token = _stopping.Token;
         var interval = TickInterval;
         var next = _time.GetTimestamp();
@@ -173,5 +190,6 @@ public sealed class MediaWorker : IDisposable
         // After the worker: its last tick completed every session, and the encoder thread finishes their files.
         _encoder?.Dispose();
         _stopping.Dispose();
+        _prioritySet.Dispose();
     }
 }

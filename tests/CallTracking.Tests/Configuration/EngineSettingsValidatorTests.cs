@@ -100,6 +100,28 @@ public sealed class EngineSettingsValidatorTests
     }
 
     [Theory]
+    [InlineData(null, -10, null)]
+    [InlineData("0", 0, null)]
+    [InlineData("-20", -20, null)]
+    [InlineData("19", 19, null)]
+    [InlineData("-21", 0, "Media:WorkerNice: -21 is outside -20-19")]
+    [InlineData("20", 0, "Media:WorkerNice: 20 is outside -20-19")]
+    public void Media_worker_nice_defaults_to_minus_ten_and_must_be_a_linux_nice_value(string? text, int expected, string? fault)
+    {
+        var result = text is null ? Validate() : Validate(("Media:WorkerNice", text));
+        if (fault is null)
+        {
+            Assert.True(result.IsValid, Faults(result));
+            Assert.Equal(expected, result.Settings!.Media.WorkerNice);
+        }
+        else
+        {
+            Assert.False(result.IsValid);
+            Assert.Contains(result.Faults, f => f.ToString().StartsWith(fault, StringComparison.Ordinal));
+        }
+    }
+
+    [Theory]
     [InlineData("udp:0.0.0.0:5060", "udp:0.0.0.0:5060")]
     [InlineData("TCP:[::]:5060", "tcp:[::]:5060")]
     [InlineData("tcp:127.0.0.1:0", "tcp:127.0.0.1:0")]

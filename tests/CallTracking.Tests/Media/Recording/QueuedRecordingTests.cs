@@ -81,7 +81,7 @@ public sealed class QueuedRecordingTests
     }
 
     [Fact]
-    public void A_worker_whose_encoder_thread_falls_half_a_ring_behind_encodes_the_backlog_itself_and_drops_nothing()
+    public void A_worker_whose_encoder_thread_falls_three_quarters_of_a_ring_behind_encodes_the_backlog_itself_and_drops_nothing()
     {
         using var output = new MemoryStream();
         using var encoder = new OpusRecordingEncoder();
