@@ -124,8 +124,11 @@ def run_point(n, record, call_s, ramp_s, pcap, scenario, workdir, verbose, settl
             return result
 
         rate = max(10, round(n / ramp_s))
+        # rtp_stream (the default) sends from its own ports, counting up from -mp in steps of 2 a call: a range below
+        # the kernel's ephemeral ports and the engine's (40000+), so neither can already hold one of them.
+        media_port = "20000" if scenario.endswith("_stream.xml") else str(free_port())
         sipp_cmd = ["sipp", "-sf", scenario, "-s", NUMBER, f"127.0.0.1:{sip_port}", "-i", "127.0.0.1",
-                    "-p", str(free_port()), "-mp", str(free_port()), "-cp", str(free_port(socket.SOCK_STREAM)),
+                    "-p", str(free_port()), "-mp", media_port, "-cp", str(free_port(socket.SOCK_STREAM)),
                     "-l", str(n), "-m", str(n), "-r", str(rate),
                     "-key", "audio_pcap", pcap, "-key", "audio_ms", str(int(call_s * 1000 + 500)),
                     "-timeout", f"{int(call_s + ramp_s + 60)}s", "-timeout_error", "-recv_timeout", "10s",
@@ -235,15 +238,28 @@ def main():
     p.add_argument("--opus-streams-per-core", type=float, help="the libopus ceiling measured by `opus-ceiling`, to compare with")
     p.add_argument("--idle-seconds", type=float, default=10, help="measure an idle engine first (0: skip)")
     p.add_argument("--keep", action="store_true", help="keep each point's folder (logs, recordings)")
+    p.add_argument("--rtp", choices=("stream", "pcap"), default="stream",
+                   help="how sipp sends the audio: rtp_stream (a few sender threads for every call; the default) or "
+                        "play_pcap_audio (a thread per call, raw socket, root; what the 2026-11 tables used)")
     args = p.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="calltracking-load-")
     os.chmod(workdir, 0o755)
-    pcap = os.path.join(workdir, "caller.pcap")
-    subprocess.run([sys.executable, os.path.join(HERE, "make_pcap.py"), pcap, str(args.call_seconds)], check=True)
-    scenario = os.path.join(HERE, "uac_pcmu_play.xml")
+    if args.rtp == "pcap":
+        pcap = os.path.join(workdir, "caller.pcap")
+        subprocess.run([sys.executable, os.path.join(HERE, "make_pcap.py"), pcap, str(args.call_seconds)], check=True)
+        scenario = os.path.join(HERE, "uac_pcmu_play.xml")
+    else:
+        # The same audio as raw mu-law; rtp_stream takes its file name in the scenario itself, so write a copy with it.
+        pcap = os.path.join(workdir, "caller.ulaw")
+        subprocess.run([sys.executable, os.path.join(HERE, "make_pcap.py"), "--raw", pcap, str(args.call_seconds)], check=True)
+        scenario = os.path.join(workdir, "uac_pcmu_stream.xml")
+        with open(os.path.join(HERE, "uac_pcmu_stream.xml")) as f:
+            text = f.read()
+        with open(scenario, "w") as f:
+            f.write(text.replace("AUDIO_FILE", pcap))
     print(f"# {time.strftime('%Y-%m-%d %H:%M:%S %Z')}, {os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
-          f"calls {args.call_seconds:.0f} s of PCMU at 50 packets/s, ramp {args.ramp_seconds:.0f} s; work folder {workdir}", flush=True)
+          f"calls {args.call_seconds:.0f} s of PCMU at 50 packets/s (sipp {'rtp_stream' if args.rtp == 'stream' else 'play_pcap_audio'}), ramp {args.ramp_seconds:.0f} s; work folder {workdir}", flush=True)
     print("# late ticks % = worker ticks that started >10 ms after their time / all worker ticks, in the window where all N calls are up", flush=True)
     print("# lost+late frames % = RTP packets the engine's receive statistics count lost (sequence gaps) or late (after playout) /"
           " packets expected, over every call of the point", flush=True)
@@ -290,6 +306,15 @@ def main():
             if "on" in table:
                 ratio = 100 * table["on"]["n"] / ceiling
                 print(f"recorded calls ({name}) / libopus ceiling: {table['on']['n']} / {ceiling:.0f} = {ratio:.0f}% (target >= 70%: {'met' if ratio >= 70 else 'NOT met'})", flush=True)
+        if "on" in best_frames:
+            # What the engine alone would carry if the load generator ran elsewhere: the machine's cores over the
+            # engine's measured CPU per recorded call at the largest passing point (sipp's share shown beside it).
+            r = best_frames["on"]
+            per_call, sipp_per_call = r["engine_cpu"] / r["n"], r["sipp_cpu"] / r["n"]
+            alone = 100 * cores / per_call
+            print(f"engine alone by CPU: {per_call:.3f}% of a core per recorded call (libopus alone: {100 / args.opus_streams_per_core:.3f}%) "
+                  f"-> {alone:.0f} calls on {cores} cores = {100 * alone / ceiling:.0f}% of the ceiling; with sipp's {sipp_per_call:.3f}% per call "
+                  f"on the same cores: {100 * cores / (per_call + sipp_per_call):.0f} calls at 100% CPU", flush=True)
     if "off" in best_frames:
         r = best_frames["off"]
         per_call = r["engine_cpu"] / r["n"]

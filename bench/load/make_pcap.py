@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Writes a pcap of PCMU RTP in 20 ms packets (50 packets/s) for sipp's play_pcap_audio.
+"""Writes a pcap of PCMU RTP in 20 ms packets (50 packets/s) for sipp's play_pcap_audio, or (--raw) the same
+audio as raw mu-law bytes for sipp's rtp_stream, which packetises it itself (160 bytes = 20 ms a packet).
 
 A voice-like signal (a few harmonics whose pitch and loudness wander, plus a little noise,
 with short pauses) so the recorder's Opus encoder works as hard as it does on speech:
 silence would encode far cheaper and flatter the result.
 usage: make_pcap.py OUT.pcap SECONDS
+       make_pcap.py --raw OUT.ulaw SECONDS
 """
 import math, random, struct, sys
 
@@ -30,7 +32,7 @@ def checksum(data):
         total = (total & 0xFFFF) + (total >> 16)
     return ~total & 0xFFFF
 
-def main(path, seconds):
+def main(path, seconds, raw=False):
     rnd = random.Random(42)
     packets = int(seconds * 50)
     src, dst = bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2])
@@ -46,6 +48,9 @@ def main(path, seconds):
             v = sum(math.sin(k * phase) / k for k in (1, 2, 3, 5, 7))
             samples.append(int(loud * 6000 * v + rnd.gauss(0, 150)))
         payload = bytes(ulaw(s) for s in samples)
+        if raw:
+            out.append(payload)
+            continue
         rtp = struct.pack("!BBHII", 0x80, (0x80 if i == 0 else 0) | 0, (1000 + i) & 0xFFFF, 160000 + 160 * i, 0x43540001) + payload
         udp_len = 8 + len(rtp)
         pseudo = src + dst + struct.pack("!BBH", 0, 17, udp_len)
@@ -57,8 +62,13 @@ def main(path, seconds):
         frame = b"\x02\0\0\0\0\x02" + b"\x02\0\0\0\0\x01" + b"\x08\x00" + ip + udp + rtp
         usec = i * 20000
         out.append(struct.pack("<IIII", 1767225600 + usec // 1000000, usec % 1000000, len(frame), len(frame)) + frame)
+    if raw:
+        out = out[1:]  # no pcap file header
     with open(path, "wb") as f:
         f.write(b"".join(out))
 
 if __name__ == "__main__":
-    main(sys.argv[1], float(sys.argv[2]))
+    if sys.argv[1] == "--raw":
+        main(sys.argv[2], float(sys.argv[3]), raw=True)
+    else:
+        main(sys.argv[1], float(sys.argv[2]))
