@@ -31,8 +31,8 @@ public sealed unsafe partial class DatagramReceiver
     private readonly byte[] _addresses;
     private readonly MMsgHdr[] _headers;
     private readonly IoVec[] _vectors;
-    private readonly int[] _lengths = new int[BatchSize];
-    private readonly bool[] _truncated = new bool[BatchSize];
+    private readonly int[] _lengths;
+    private readonly bool[] _truncated;
 
     private readonly SocketAddress[]? _fallbackFrom;
 
@@ -47,6 +47,8 @@ public sealed unsafe partial class DatagramReceiver
         ArgumentOutOfRangeException.ThrowIfGreaterThan(capacity, BatchSize);
         _socket = socket;
         _capacity = capacity;
+        _lengths = new int[capacity];
+        _truncated = new bool[capacity];
         _batched = OperatingSystem.IsLinux();
         _payloads = GC.AllocateUninitializedArray<byte>(capacity * MaxDatagram, pinned: true);
         _addresses = GC.AllocateArray<byte>(capacity * AddressCapacity, pinned: true);

@@ -16,7 +16,7 @@ public sealed partial class MediaSession
     internal const int SampleRate = 8000;
 
     // RTP over UDP on an Ethernet path; anything larger is not audio we can use and is counted as malformed.
-    private const int MaxDatagram = 1500;
+    private const int MaxDatagram = DatagramReceiver.MaxDatagram;
 
     // RFC 3550 §6.2: a report every 5 s is the minimum interval for a session of two.
     private static readonly TimeSpan RtcpInterval = TimeSpan.FromSeconds(5);
